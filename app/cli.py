@@ -1,0 +1,119 @@
+"""The `skillproof` command: database, accounts, demo data, serving and verification."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+from flask import Flask
+
+from app.models import Role
+
+
+def _app() -> Flask:
+    from app import create_app
+
+    return create_app()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="skillproof")
+def main() -> None:
+    """Skillproof: verify micro-credentials and rank candidates."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    from app import db
+
+    _app()
+    applied = db.migrate()
+    click.echo(
+        f"applied {len(applied)} migration(s): {', '.join(applied)}"
+        if applied
+        else "schema up to date"
+    )
+
+
+@main.command("create-org")
+@click.option("--name", required=True)
+@click.option(
+    "--slug", required=True, help="Short unique name: lower-case letters, digits, hyphens."
+)
+@click.option("--time-zone", default="UTC", show_default=True, help="IANA time zone name.")
+def create_org(name: str, slug: str, time_zone: str) -> None:
+    """Create an organisation."""
+    from app.services import accounts
+
+    with _app().app_context(), _db():
+        try:
+            organization = accounts.create_organization(name, slug, time_zone)
+        except accounts.AccountError as error:
+            raise click.ClickException(str(error)) from error
+    click.echo(f"created organisation {organization.slug} (id {organization.id})")
+
+
+@main.command("create-user")
+@click.option("--org", "slug", required=True, help="Organisation short name.")
+@click.option("--email", required=True)
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default="recruiter", show_default=True
+)
+@click.option("--name", default="")
+def create_user(slug: str, email: str, role: str, name: str) -> None:
+    """Create a user; the generated password is printed once."""
+    from app.models import Organization
+    from app.services import accounts
+
+    with _app().app_context(), _db():
+        organization = Organization.by_slug(slug)
+        if organization is None:
+            raise click.ClickException(f"no organisation with the short name {slug!r}")
+        try:
+            new = accounts.create_user(organization, email, Role(role), name=name)
+        except accounts.AccountError as error:
+            raise click.ClickException(str(error)) from error
+    click.echo(f"created {new.user.email} ({role}); password: {new.password}")
+
+
+@main.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo organisation and its users (idempotent)."""
+    from app.services import demo
+
+    with _app().app_context(), _db():
+        report = demo.seed()
+    click.echo(report)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--port", default=lambda: int(os.environ.get("PORT", "5000")), show_default="$PORT or 5000"
+)
+def serve(host: str, port: int) -> None:
+    """Serve the app on one process (development and demo), scheduler included."""
+    from werkzeug.serving import run_simple
+
+    app = _app()
+    click.echo(f"Skillproof on http://{host}:{port}/  (Ctrl-C to stop)")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _db() -> Any:
+    from app.db import db
+
+    return db.connection_context()
+
+
+def init_app(app: Flask) -> None:
+    """Expose the same commands under `flask` for developers used to it."""
+    for name, command in main.commands.items():
+        app.cli.add_command(command, name)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Settings from SKILLPROOF_* environment variables (and DATABASE_URL), read in one place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("SKILLPROOF_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+DEV_SECRET_PREFIX = "dev-insecure-"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run as given; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"  # development | production | test
+    secret_key: str = ""
+    database_url: str = ""
+    allow_private_hosts: str = ""
+    run_scheduler: bool = True
+    demo_mode: bool = False
+    login_rate_limit: str = "10 per minute"
+    rate_limit_storage: str = "memory://"
+    session_hours: int = 12
+    fetch_timeout: float = 10.0
+    fetch_max_bytes: int = 2 * 1024 * 1024
+    ssl_cert_file: str = ""
+    ssl_cert_dir: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    def flask_config(self) -> dict[str, Any]:
+        """The Flask config mapping these settings produce."""
+        return {
+            "SECRET_KEY": self.secret_key,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.production,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": self.production,
+            "PERMANENT_SESSION_LIFETIME": self.session_hours * 3600,
+            "WTF_CSRF_TIME_LIMIT": None,
+            "RATELIMIT_STORAGE_URI": self.rate_limit_storage,
+            "TESTING": self.env == "test",
+            **self.extra,
+        }
+
+
+_ENV_NAMES: dict[str, str] = {
+    "env": "SKILLPROOF_ENV",
+    "secret_key": "SKILLPROOF_SECRET_KEY",
+    "database_url": "DATABASE_URL",
+    "allow_private_hosts": "SKILLPROOF_ALLOW_PRIVATE_HOSTS",
+    "run_scheduler": "SKILLPROOF_RUN_SCHEDULER",
+    "demo_mode": "SKILLPROOF_DEMO_MODE",
+    "login_rate_limit": "SKILLPROOF_LOGIN_RATE_LIMIT",
+    "rate_limit_storage": "SKILLPROOF_RATE_LIMIT_STORAGE",
+    "session_hours": "SKILLPROOF_SESSION_HOURS",
+    "fetch_timeout": "SKILLPROOF_FETCH_TIMEOUT",
+    "fetch_max_bytes": "SKILLPROOF_FETCH_MAX_BYTES",
+    "ssl_cert_file": "SSL_CERT_FILE",
+    "ssl_cert_dir": "SSL_CERT_DIR",
+}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from `.env` (development only), then the environment, then `overrides`."""
+    source = dict(os.environ if environ is None else environ)
+    if source.get("SKILLPROOF_ENV", "development") == "development":
+        dotenv = {k: v for k, v in dotenv_values(PROJECT_ROOT / ".env").items() if v is not None}
+        source = {**dotenv, **source}
+    values: dict[str, Any] = {}
+    types = {f.name: f.type for f in fields(Settings)}
+    for name, env_name in _ENV_NAMES.items():
+        if env_name in source:
+            values[name] = _coerce(source[env_name], types[name], env_name)
+    settings = replace(Settings(), **values, **overrides)
+    return _finish(settings)
+
+
+def _coerce(raw: str, type_name: Any, env_name: str) -> Any:
+    text = raw.strip()
+    try:
+        if type_name == "bool":
+            if text.lower() not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise ValueError(text)
+            return text.lower() in {"1", "true", "yes", "on"}
+        if type_name == "int":
+            return int(text)
+        if type_name == "float":
+            return float(text)
+    except ValueError as error:
+        raise ConfigError(f"{env_name}={raw!r} is not a valid {type_name}") from error
+    return text
+
+
+def _finish(settings: Settings) -> Settings:
+    if settings.env not in {"development", "production", "test"}:
+        raise ConfigError("SKILLPROOF_ENV must be development, production or test")
+    if settings.production:
+        return _check_production(settings)
+    secret = settings.secret_key or _development_secret(settings.env)
+    database = settings.database_url or f"sqlite:///{INSTANCE_DIR / 'skillproof.db'}"
+    return replace(settings, secret_key=secret, database_url=database)
+
+
+def _check_production(settings: Settings) -> Settings:
+    key = settings.secret_key
+    if len(key) < 32 or key.startswith(DEV_SECRET_PREFIX) or key in {"change-me", "secret"}:
+        raise ConfigError(
+            "SKILLPROOF_SECRET_KEY must be set to a random value of at least 32 characters in "
+            'production, e.g. python -c "import secrets; print(secrets.token_hex(32))"'
+        )
+    if not settings.database_url:
+        raise ConfigError("DATABASE_URL must be set in production")
+    if settings.demo_mode:
+        raise ConfigError("SKILLPROOF_DEMO_MODE cannot be on in production")
+    return settings
+
+
+def _development_secret(env: str) -> str:
+    """A random key kept in instance/ so development sessions survive a restart."""
+    if env == "test":
+        return DEV_SECRET_PREFIX + secrets.token_hex(16)
+    path = INSTANCE_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key = DEV_SECRET_PREFIX + secrets.token_hex(32)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key

@@ -1,0 +1,116 @@
+"""Organisations and users: creation, sign-in and role changes."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, available_timezones
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.db import db
+from app.models import AuditEntry, Organization, Role, User, normalise_email, utcnow
+
+MIN_PASSWORD_LENGTH = 12
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+# Checked against when the e-mail is unknown, so both failures take the same time.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class NewUser:
+    user: User
+    password: str
+
+
+def create_organization(name: str, slug: str, time_zone: str = "UTC") -> Organization:
+    """A new organisation with a unique slug and a valid IANA time zone."""
+    if not SLUG_PATTERN.match(slug):
+        raise AccountError("The short name may use lower-case letters, digits and hyphens.")
+    if time_zone not in available_timezones():
+        raise AccountError(f"Unknown time zone {time_zone!r}; use an IANA name like Europe/Paris.")
+    ZoneInfo(time_zone)
+    if Organization.by_slug(slug):
+        raise AccountError(f"An organisation with the short name {slug!r} already exists.")
+    return Organization.create(name=name.strip() or slug, slug=slug, time_zone=time_zone)
+
+
+def create_user(
+    organization: Organization,
+    email: str,
+    role: Role,
+    *,
+    name: str = "",
+    password: str | None = None,
+    actor: User | None = None,
+) -> NewUser:
+    """A new user; a random password is generated when none is given."""
+    address = normalise_email(email)
+    if not EMAIL_PATTERN.match(address):
+        raise AccountError("Enter a valid e-mail address.")
+    if User.by_email(address):
+        raise AccountError("A user with this e-mail address already exists.")
+    secret = password or secrets.token_urlsafe(12)
+    if len(secret) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+    with db.atomic():
+        user = User.create(
+            organization=organization,
+            email=address,
+            name=name.strip(),
+            role=role.value,
+            password_hash=generate_password_hash(secret),
+        )
+        audit(organization, actor, "user.create", f"user:{user.id}", f"role={role.value}")
+    return NewUser(user, secret)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (same work either way)."""
+    user = User.by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    User.update(last_login_at=utcnow()).where(User.id == user.id).execute()
+    return user
+
+
+def change_user(admin: User, user: User, *, role: Role, active: bool) -> User:
+    """Change a user's role or deactivate them; an admin cannot lock themselves out."""
+    if user.id == admin.id and (role is not Role.ADMIN or not active):
+        raise AccountError("You cannot remove your own admin role or deactivate yourself.")
+    with db.atomic():
+        user.role, user.active = role.value, active
+        user.save()
+        detail = f"role={role.value} active={active}"
+        audit(admin.organization_id, admin, "user.update", f"user:{user.id}", detail)
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Replace a user's password."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+    user.password_hash = generate_password_hash(password)
+    user.save()
+
+
+def audit(
+    organization: Organization | int,
+    actor: User | None,
+    action: str,
+    subject: str,
+    detail: str = "",
+) -> AuditEntry:
+    """Append an audit entry."""
+    return AuditEntry.create(
+        organization=organization, actor=actor, action=action, subject=subject, detail=detail
+    )

@@ -1,0 +1,1 @@
+"""The verifier: formats, proofs, keys, status and safe fetching. Pure: no Flask, no peewee."""

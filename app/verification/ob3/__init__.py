@@ -1,0 +1,200 @@
+"""Open Badges 3.0 / CLR 2.0 / W3C Verifiable Credential verification (JSON-LD and VC-JWT)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from app.verification.fetcher import Fetcher
+from app.verification.ob3 import content, vcjwt
+from app.verification.ob3.canon import expand_safe
+from app.verification.ob3.credential import (
+    Authentication,
+    as_list,
+    authenticate,
+    key_bytes,
+    check_shape,
+    check_window,
+    types_of,
+    window_of,
+)
+from app.verification.ob3.errors import Failure, invalid
+from app.verification.ob3.status import check_status
+from app.verification.result import (
+    Check,
+    Outcome,
+    RecipientStatus,
+    VerificationResult,
+    Verdict,
+    strongest,
+)
+
+MAX_NESTING = 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    fetcher: Fetcher
+    now: datetime
+    emails: Sequence[str]
+
+
+def verify_vc(
+    payload: Mapping[str, Any] | str,
+    *,
+    target: str,
+    fetcher: Fetcher,
+    now: datetime,
+    emails: Sequence[str] = (),
+    origin_url: str | None = None,
+) -> VerificationResult:
+    """Verify a VC as JSON-LD (a mapping) or compact VC-JWT (a string)."""
+    started = time.perf_counter()
+    result = _verify(payload, target, _Context(fetcher, now, tuple(emails)), depth=0)
+    return replace(result, elapsed_ms=(time.perf_counter() - started) * 1000)
+
+
+def _verify(payload: Any, target: str, ctx: _Context, depth: int) -> VerificationResult:
+    checks: list[Check] = []
+    document: Mapping[str, Any] = {}
+    jwt: vcjwt.Jwt | None = None
+    try:
+        jwt = vcjwt.decode(payload) if isinstance(payload, str) else None
+        document = jwt.credential if jwt else _mapping(payload)
+        auth = _authenticity(document, jwt, ctx)
+        checks += auth.checks
+        checks += _validity(document, jwt, ctx, auth.keys if _authentic(checks) else None)
+    except Failure as failure:
+        checks.append(failure.to_check())
+    authentic = _authentic(checks)
+    recipient = content.recipient_of(document, ctx.emails) if authentic else None
+    if recipient is not None:
+        checks.append(_recipient_check(recipient.status, recipient.detail))
+    nested = _nested(document, target, ctx, depth) if authentic else ()
+    if nested:
+        checks.append(_nested_check(nested))
+    return _result(target, document, jwt, checks, recipient, nested if authentic else ())
+
+
+def _mapping(payload: Any) -> Mapping[str, Any]:
+    if not isinstance(payload, Mapping):
+        raise invalid("format", "is not a JSON object")
+    return payload
+
+
+def _authenticity(
+    document: Mapping[str, Any], jwt: vcjwt.Jwt | None, ctx: _Context
+) -> Authentication:
+    """Shape, JSON-LD safe mode, then every proof (or the JWS)."""
+    check_shape(document)
+    expand_safe(document)
+    kinds = ", ".join(t for t in types_of(document) if t != "VerifiableCredential") or "credential"
+    shape = Check("format", Outcome.PASS, f"a Verifiable Credential ({kinds})")
+    if jwt is None:
+        auth = authenticate(document, ctx.fetcher)
+        return Authentication((shape, *auth.checks), auth.keys)
+    vcjwt.check_issuer_claim(jwt)
+    alg, key = vcjwt.verify_signature(jwt, ctx.fetcher)
+    signed = Check("signature", Outcome.PASS, f"signed by the issuer (JWT, {alg})")
+    return Authentication((shape, signed), frozenset({key_bytes(key.public_key)}))
+
+
+def _validity(
+    document: Mapping[str, Any], jwt: vcjwt.Jwt | None, ctx: _Context, keys: frozenset[bytes] | None
+) -> list[Check]:
+    """Dates and schema; status only once the credential is known to be authentic (keys)."""
+    window = vcjwt.jwt_window(jwt) if jwt else window_of(document)
+    checks = [check_window(window, ctx.now), _schema_check(document)]
+    if keys is None:
+        return checks
+    return checks + check_status(document, keys, ctx.fetcher, ctx.now)
+
+
+def _schema_check(document: Mapping[str, Any]) -> Check:
+    if not as_list(document.get("credentialSchema")):
+        return Check("schema", Outcome.SKIP, "declares no JSON Schema")
+    return Check("schema", Outcome.WARN, "declares a JSON Schema, which is not bundled with Skillproof")
+
+
+def _authentic(checks: Sequence[Check]) -> bool:
+    signatures = [c for c in checks if c.id == "signature"]
+    failed = any(c.outcome is Outcome.FAIL and c.verdict in _FATAL for c in checks)
+    return bool(signatures) and all(c.outcome is Outcome.PASS for c in signatures) and not failed
+
+
+_FATAL = {Verdict.INVALID, Verdict.UNSUPPORTED}
+
+
+def _recipient_check(status: RecipientStatus, detail: str) -> Check:
+    if status is RecipientStatus.MATCHED:
+        return Check("recipient", Outcome.PASS, detail)
+    if status is RecipientStatus.MISMATCH:
+        return Check("recipient", Outcome.FAIL, detail, Verdict.RECIPIENT_MISMATCH)
+    return Check("recipient", Outcome.SKIP, detail)
+
+
+def _nested(
+    document: Mapping[str, Any], target: str, ctx: _Context, depth: int
+) -> tuple[VerificationResult, ...]:
+    """A CLR's credentials, each verified on its own."""
+    if "ClrCredential" not in types_of(document) or depth >= MAX_NESTING:
+        return ()
+    items = as_list(content.subject_of(document).get("verifiableCredential"))
+    return tuple(
+        _verify(item, _nested_target(item, target, i), ctx, depth + 1) for i, item in enumerate(items)
+    )
+
+
+def _nested_target(item: Any, target: str, index: int) -> str:
+    item_id = item.get("id") if isinstance(item, Mapping) else None
+    return item_id if isinstance(item_id, str) else f"{target}#credential-{index + 1}"
+
+
+def _nested_check(nested: Sequence[VerificationResult]) -> Check:
+    good = sum(1 for n in nested if n.verdict is Verdict.VERIFIED)
+    detail = f"{good} of {len(nested)} credentials in this record verified"
+    return Check("nested", Outcome.PASS if good == len(nested) else Outcome.WARN, detail)
+
+
+def _result(
+    target: str,
+    document: Mapping[str, Any],
+    jwt: vcjwt.Jwt | None,
+    checks: list[Check],
+    recipient: content.RecipientOutcome | None,
+    nested: tuple[VerificationResult, ...],
+) -> VerificationResult:
+    verdict = strongest(c.verdict for c in checks if c.outcome is Outcome.FAIL and c.verdict)
+    shown = _authentic(checks)
+    window = _safe_window(document, jwt) if shown else None
+    credential_id = document.get("id") if shown else None
+    return VerificationResult(
+        target=target,
+        verdict=verdict,
+        format=_format(document, jwt),
+        checks=tuple(checks),
+        recipient=recipient.status if recipient else RecipientStatus.SKIPPED,
+        recipient_detail=recipient.detail if recipient else None,
+        issuer=content.issuer_of(document) if shown else None,
+        achievement=content.achievement_of(document) if shown else None,
+        skills=content.skills_of(document) if shown else (),
+        issued_on=window.valid_from if window else None,
+        expires=window.valid_until if window else None,
+        credential_id=credential_id if isinstance(credential_id, str) else None,
+        nested=nested,
+    )
+
+
+def _safe_window(document: Mapping[str, Any], jwt: vcjwt.Jwt | None) -> Any:
+    try:
+        return vcjwt.jwt_window(jwt) if jwt else window_of(document)
+    except Failure:
+        return None
+
+
+def _format(document: Mapping[str, Any], jwt: vcjwt.Jwt | None) -> str:
+    base = "clr2" if "ClrCredential" in types_of(document) else "ob3"
+    return f"{base}-jwt" if jwt else base

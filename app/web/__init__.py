@@ -1,0 +1,93 @@
+"""The web layer: extensions, security headers, error pages and one blueprint per area."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from app.web.auth import limiter, login_manager
+from app.web.htmx import htmx, render
+
+csrf = CSRFProtect()
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def init_web(app: Flask) -> None:
+    """Wire extensions, headers, error pages and blueprints into `app`."""
+    htmx.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    _register_blueprints(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.web import alerts, auth, candidates, dashboard, roles, settings
+
+    for module in (auth, dashboard, candidates, roles, alerts, settings):
+        app.register_blueprint(module.bp)
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+ERROR_TITLES = {
+    400: "That request could not be understood",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    title = ERROR_TITLES.get(status, error.name)
+    message = _error_message(status, error)
+    return render("errors/error.html", "content", status=status, title=title, message=message)
+
+
+def _csrf_error(error: CSRFError) -> Response:
+    message = "Your form expired or came from another site. Reload the page and try again."
+    return render(
+        "errors/error.html", "content", status=400, title=ERROR_TITLES[400], message=message
+    )
+
+
+def _error_message(status: int, error: HTTPException) -> str:
+    if status == 429:
+        return "Please wait a minute before trying again."
+    if status == 404:
+        return "It may have been removed, or the link is mistyped."
+    if status == 403:
+        return "Ask an administrator of your organisation if you need this."
+    if status >= 500:
+        return "The error has been logged. Please try again in a moment."
+    return error.description or ""

@@ -1,0 +1,60 @@
+"""Organisation settings: users and their roles (admins only)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask_login import current_user
+
+from app.models import Role, User
+from app.services import accounts
+from app.web.auth import admin_only
+from app.web.htmx import htmx, render
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+def _page(status: int = 200, **extra: object) -> Response:
+    users = User.of(current_user.organization_id).order_by(User.email)
+    context = {"users": users, "roles": list(Role), "errors": {}, "form": {}, "created": None}
+    return render("settings/users.html", "users_panel", status=status, **{**context, **extra})
+
+
+@bp.get("/users")
+@admin_only
+def index() -> Response:
+    """Users of the organisation."""
+    return _page()
+
+
+@bp.post("/users")
+@admin_only
+def create() -> Response:
+    """Invite a user with a generated password, shown once."""
+    form = {key: request.form.get(key, "").strip() for key in ("email", "name", "role")}
+    try:
+        role = Role(form["role"])
+        new = accounts.create_user(
+            current_user.organization, form["email"], role, name=form["name"], actor=current_user
+        )
+    except ValueError as error:
+        message = str(error) if isinstance(error, accounts.AccountError) else "Choose a role."
+        return _page(status=422, errors={"create": message}, form=form)
+    return _page(status=201, created=new)
+
+
+@bp.post("/users/<int:user_id>")
+@admin_only
+def update(user_id: int) -> Response:
+    """Change a user's role or active state."""
+    user = User.get_in(current_user.organization_id, user_id) or abort(404)
+    try:
+        role = Role(request.form.get("role", user.role))
+        accounts.change_user(current_user, user, role=role, active="active" in request.form)
+    except ValueError as error:
+        message = str(error) if isinstance(error, accounts.AccountError) else "Choose a role."
+        return _page(status=422, errors={user.id: message})
+    if htmx:
+        return _page()
+    return cast(Response, redirect(url_for("settings.index")))
