@@ -1,0 +1,300 @@
+"""SafeFetcher: Skillproof's one outbound HTTP client for URLs from untrusted documents."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.metadata
+import json
+import ssl
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+import certifi
+import httpcore
+import httpx
+
+from .fetcher import ACCEPT_JSON, FetchError, FetchFailure, FetchResponse
+from .httpbody import ACCEPT_ENCODING, read_body, too_large
+from .httpcache import HttpCache
+from .netbackend import (
+    Connector,
+    GuardedBackend,
+    Refused,
+    Resolver,
+    deadline,
+    direct_connector,
+    system_resolver,
+)
+from .netpolicy import (
+    NO_PRIVATE_HOSTS,
+    Allowlist,
+    check_address,
+    check_host_syntax,
+    literal_address,
+    parse_allowlist,
+)
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+MAX_REDIRECTS = 5
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_JSON_TYPES = frozenset({"application/json", "application/ld+json", "text/json"})
+_SNIFFABLE_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream", "text/plain"})
+
+
+def user_agent() -> str:
+    """'Skillproof/<version> (+credential verifier)'."""
+    try:
+        version = importlib.metadata.version("skillproof")
+    except importlib.metadata.PackageNotFoundError:
+        version = "dev"
+    return f"Skillproof/{version} (+credential verifier)"
+
+
+def ca_paths_from_environ(environ: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """(ca_file, ca_dir) from SSL_CERT_FILE / SSL_CERT_DIR; empty values count as unset."""
+    return environ.get("SSL_CERT_FILE") or None, environ.get("SSL_CERT_DIR") or None
+
+
+def make_ssl_context(ca_file: str | None = None, ca_dir: str | None = None) -> ssl.SSLContext:
+    """Verify against certifi's CA bundle plus an extra CA file / hashed CA directory."""
+    context = ssl.create_default_context(cafile=certifi.where())
+    if ca_file or ca_dir:
+        try:
+            context.load_verify_locations(cafile=ca_file, capath=ca_dir)
+        except (OSError, ssl.SSLError) as exc:
+            raise ValueError(f"the extra CA certificates could not be loaded: {exc}") from exc
+    return context
+
+
+def looks_like_json(response: FetchResponse) -> bool:
+    """True for JSON media types, and for JSON bodies served as octet-stream or text/plain."""
+    if response.content_type in _JSON_TYPES or response.content_type.endswith("+json"):
+        return True
+    if response.content_type not in _SNIFFABLE_TYPES:
+        return False
+    body = response.content.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if body[:1] not in (b"{", b"["):
+        return False
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
+
+
+class SafeFetcher:
+    """The Fetcher that refuses non-public addresses, caps sizes and times, and caches."""
+
+    def __init__(
+        self,
+        *,
+        allowlist: Allowlist = NO_PRIVATE_HOSTS,
+        ca_file: str | None = None,
+        ca_dir: str | None = None,
+        connect_timeout: float = 5.0,
+        total_timeout: float = 20.0,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        cache: HttpCache | None = None,
+        resolver: Resolver = system_resolver,
+        connector: Connector = direct_connector,
+        max_connections: int = 20,
+    ) -> None:
+        self._allowlist = allowlist
+        self._total_timeout = total_timeout
+        self._max_bytes = max_bytes
+        self.cache = HttpCache() if cache is None else cache
+        backend = GuardedBackend(allowlist, resolver, connector)
+        context = make_ssl_context(ca_file, ca_dir)
+        self._client = _client(backend, context, connect_timeout, total_timeout, max_connections)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str], **options: Any) -> SafeFetcher:
+        """Build from SKILLPROOF_ALLOW_PRIVATE_HOSTS, SSL_CERT_FILE and SSL_CERT_DIR."""
+        allowlist = parse_allowlist(environ.get("SKILLPROOF_ALLOW_PRIVATE_HOSTS", ""))
+        ca_file, ca_dir = ca_paths_from_environ(environ)
+        return cls(allowlist=allowlist, ca_file=ca_file, ca_dir=ca_dir, **options)
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        accept: str = ACCEPT_JSON,
+        max_bytes: int | None = None,
+        revalidate: bool = False,
+    ) -> FetchResponse:
+        """GET `url`, following up to 5 checked redirects; any HTTP status is a response."""
+        limit = self._max_bytes if max_bytes is None else max_bytes
+        with deadline(self._total_timeout):
+            return self._follow(url, accept, limit, revalidate)
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self._client.close()
+
+    def __enter__(self) -> SafeFetcher:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _follow(self, url: str, accept: str, limit: int, revalidate: bool) -> FetchResponse:
+        redirects: list[str] = []
+        target = self._checked_url(url)
+        while True:
+            response = self._get(target, accept, limit, revalidate)
+            location = response.headers.get("location")
+            if response.status not in _REDIRECT_STATUSES or not location:
+                return dataclasses.replace(response, redirects=tuple(redirects))
+            redirects.append(str(target))
+            if len(redirects) > MAX_REDIRECTS:
+                detail = f"the web address redirected more than {MAX_REDIRECTS} times"
+                raise FetchError(url, FetchFailure.TOO_MANY_REDIRECTS, detail)
+            target = self._checked_url(_join(target, location))
+
+    def _checked_url(self, url: str) -> httpx.URL:
+        """Parse and check a URL before anything is sent; refusals raise FetchError."""
+        parsed = _parse_url(url)
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        address = literal_address(parsed.host)
+        if address is not None:
+            reason = check_address(address, port, self._allowlist)
+            if reason is not None:
+                detail = f"{reason}; Skillproof only contacts public internet addresses"
+                raise FetchError(url, FetchFailure.BLOCKED, detail)
+        return parsed.copy_with(fragment=None)
+
+    def _get(self, target: httpx.URL, accept: str, limit: int, revalidate: bool) -> FetchResponse:
+        key = str(target)
+        lookup = self.cache.lookup(key, accept, revalidate=revalidate)
+        if lookup.fresh is not None:
+            return _within(lookup.fresh, limit)
+        response = self._request(target, accept, limit, lookup.conditional)
+        if response.status == 304 and lookup.conditional:
+            refreshed = self.cache.refresh(key, accept, response.headers)
+            if refreshed is not None:
+                return _within(refreshed, limit)
+            response = self._request(target, accept, limit, {})  # evicted meanwhile
+        self.cache.store(key, accept, response)
+        return response
+
+    def _request(
+        self, target: httpx.URL, accept: str, limit: int, conditional: Mapping[str, str]
+    ) -> FetchResponse:
+        url = str(target)
+        headers = {"accept": accept, "accept-encoding": ACCEPT_ENCODING, **conditional}
+        try:
+            with self._client.stream("GET", target, headers=headers) as response:
+                content = read_body(url, response, limit)
+        except Refused as exc:
+            raise FetchError(url, exc.failure, exc.detail) from None
+        except (httpx.HTTPError, httpcore.NetworkError, httpcore.TimeoutException, OSError) as exc:
+            raise _fetch_error(url, target.host, exc) from exc
+        return FetchResponse(url, response.status_code, content, _plain_headers(response))
+
+
+def _client(
+    backend: GuardedBackend,
+    context: ssl.SSLContext,
+    connect_timeout: float,
+    total_timeout: float,
+    max_connections: int,
+) -> httpx.Client:
+    transport = httpx.HTTPTransport(verify=context, trust_env=False, retries=0)
+    # The guarded backend goes into the transport's own pool: httpx keeps its request and
+    # exception handling, httpcore keeps per-origin pooling, and every TCP connect is checked.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=context,
+        max_connections=max_connections,
+        max_keepalive_connections=max_connections,
+        keepalive_expiry=5.0,
+        retries=0,
+        network_backend=backend,
+    )
+    timeout = httpx.Timeout(total_timeout, connect=connect_timeout)
+    headers = {"user-agent": user_agent()}
+    return httpx.Client(
+        transport=transport,
+        trust_env=False,
+        follow_redirects=False,
+        timeout=timeout,
+        headers=headers,
+    )
+
+
+def _parse_url(url: str) -> httpx.URL:
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        raise FetchError(url, FetchFailure.BAD_URL, "the web address is not valid") from None
+    if parsed.scheme not in ("http", "https"):
+        detail = "only http and https web addresses can be checked"
+        raise FetchError(url, FetchFailure.BAD_URL, detail)
+    if parsed.userinfo:
+        detail = "the web address contains a user name or password, which Skillproof does not send"
+        raise FetchError(url, FetchFailure.BAD_URL, detail)
+    problem = check_host_syntax(parsed.raw_host.decode("ascii", "replace"))
+    if problem is None and parsed.port is not None and not 0 < parsed.port < 65536:
+        problem = "the web address has an invalid port number"
+    if problem is not None:
+        raise FetchError(url, FetchFailure.BAD_URL, problem)
+    return parsed
+
+
+def _join(base: httpx.URL, location: str) -> str:
+    try:
+        return str(base.join(location))
+    except (httpx.InvalidURL, ValueError):
+        return location  # _parse_url names the problem
+
+
+def _within(response: FetchResponse, limit: int) -> FetchResponse:
+    if len(response.content) > limit:
+        raise too_large(response.url, limit)
+    return response
+
+
+def _plain_headers(response: httpx.Response) -> dict[str, str]:
+    return {name: ", ".join(response.headers.get_list(name)) for name in response.headers}
+
+
+def _fetch_error(url: str, host: str, exc: Exception) -> FetchError:
+    failure, detail = _classify(host, exc)
+    return FetchError(url, failure, detail)
+
+
+def _classify(host: str, exc: Exception) -> tuple[FetchFailure, str]:
+    root = _root_cause(exc)
+    if isinstance(exc, httpx.TimeoutException | httpcore.TimeoutException) or isinstance(
+        root, TimeoutError
+    ):
+        return FetchFailure.TIMEOUT, f"the server {host} did not answer in time"
+    if isinstance(root, ssl.SSLCertVerificationError):
+        why = root.verify_message or "unknown reason"
+        return FetchFailure.TLS, f"the TLS certificate of {host} could not be verified ({why})"
+    if isinstance(root, ssl.SSLError):
+        return FetchFailure.TLS, f"a secure (TLS) connection to {host} could not be set up"
+    if isinstance(root, ConnectionRefusedError):
+        return FetchFailure.CONNECT, f"the server {host} refused the connection"
+    if isinstance(exc, httpx.ConnectError):
+        return FetchFailure.CONNECT, f"the server {host} could not be reached"
+    if isinstance(exc, httpx.NetworkError | httpcore.NetworkError | OSError):
+        return FetchFailure.CONNECT, f"the connection to {host} broke off"
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return FetchFailure.BAD_URL, "the web address is not valid"
+    return FetchFailure.PROTOCOL, f"the server {host} did not send a valid HTTP answer"
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    seen: set[int] = set()
+    while True:
+        inner = exc.__cause__ or exc.__context__
+        if inner is None or id(inner) in seen:
+            return exc
+        seen.add(id(exc))
+        exc = inner
