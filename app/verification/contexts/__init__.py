@@ -1,0 +1,93 @@
+"""Bundled JSON-LD contexts: the verifier never fetches a context over the network."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+MANIFEST = "manifest.json"
+CONTENT_TYPE = "application/ld+json"
+
+
+class UnknownContext(Exception):
+    """A JSON-LD context URL that is not bundled; it is refused, never fetched."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"the JSON-LD context {url!r} is not one Skillproof knows")
+        self.url = url
+
+
+@cache
+def manifest() -> Mapping[str, Mapping[str, Any]]:
+    """The parsed manifest: context URL -> file, source, licence and sha256."""
+    text = resources.files(__name__).joinpath(MANIFEST).read_text(encoding="utf-8")
+    entries: dict[str, Mapping[str, Any]] = json.loads(text)["contexts"]
+    return entries
+
+
+@cache
+def _document(filename: str) -> dict[str, Any]:
+    text = resources.files(__name__).joinpath(filename).read_text(encoding="utf-8")
+    document: dict[str, Any] = json.loads(text)
+    return document
+
+
+def known_context_urls() -> frozenset[str]:
+    """Every context URL the verifier can resolve offline."""
+    return frozenset(manifest())
+
+
+def load_context(url: str) -> dict[str, Any]:
+    """The context document for `url` (a fresh copy), or UnknownContext.
+
+    URLs match exactly: JSON-LD compares context URLs as strings and none of the
+    specifications behind these contexts names an http, trailing-slash or other alias.
+    """
+    entry = manifest().get(url)
+    if entry is None:
+        raise UnknownContext(url)
+    # A deep copy, because JSON-LD processors rewrite contexts in place.
+    return copy.deepcopy(_document(entry["file"]))
+
+
+def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A pyld document loader serving only bundled contexts; anything else is a JsonLdError."""
+    try:
+        document = load_context(url)
+    except UnknownContext as unknown:
+        raise _load_error(unknown) from unknown
+    return {
+        "contentType": CONTENT_TYPE,
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": document,
+    }
+
+
+def unknown_context_in(error: BaseException) -> UnknownContext | None:
+    """The UnknownContext behind a (pyld) error, if a missing context caused it."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, UnknownContext):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _load_error(unknown: UnknownContext) -> Exception:
+    # Imported here so that reading a context does not load the whole JSON-LD processor.
+    from pyld.jsonld import JsonLdError
+
+    error: Exception = JsonLdError(
+        f"{unknown}; contexts are bundled and never fetched.",
+        "jsonld.LoadDocumentError",
+        {"url": unknown.url},
+        code="loading document failed",
+    )
+    return error
