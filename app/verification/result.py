@@ -94,12 +94,16 @@ class Achievement:
     criteria: str | None = None
     image: str | None = None
     tags: tuple[str, ...] = ()
+    credits: float | None = None  # OB 3.0 creditsEarned (or creditsAvailable)
+    results: tuple[str, ...] = ()  # OB 3.0 results, e.g. "Final grade: A"
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             k: getattr(self, k) for k in ("id", "name", "type", "description", "criteria", "image")
         }
         data["tags"] = list(self.tags)
+        data["credits"] = self.credits
+        data["results"] = list(self.results)
         return data
 
 

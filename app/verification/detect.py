@@ -1,0 +1,125 @@
+"""What a blob of bytes is, judged by its content (never by a file name or URL)."""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from typing import Any
+
+MAX_JSON_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+_JWS = re.compile(rb"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+_FIRST_TAG = re.compile(rb"<(?![!?])([A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)")
+_HTML_DOCTYPE = re.compile(rb"<!doctype\s+html", re.IGNORECASE)
+_HTML_TAGS = {b"html", b"head", b"body", b"meta", b"title", b"div", b"p", b"script"}
+
+
+class Kind(enum.StrEnum):
+    JSON = "json"
+    JWS = "jws"
+    PNG = "png"
+    SVG = "svg"
+    HTML = "html"
+    EMPTY = "empty"
+    UNKNOWN = "unknown"
+
+
+class JsonError(ValueError):
+    """Bytes that are not a usable JSON document; the message is plain words."""
+
+
+def sniff(data: bytes) -> Kind:
+    """The kind of document these bytes hold."""
+    if data.startswith(PNG_MAGIC):
+        return Kind.PNG
+    head = _text_head(data)
+    if not head:
+        return Kind.EMPTY
+    if head[:1] in (b"{", b"["):
+        return Kind.JSON
+    if _JWS.fullmatch(data.strip()):
+        return Kind.JWS
+    if head.startswith(b"<"):
+        return _markup_kind(head)
+    return Kind.UNKNOWN
+
+
+def _text_head(data: bytes) -> bytes:
+    return data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
+
+
+def _markup_kind(head: bytes) -> Kind:
+    if _HTML_DOCTYPE.search(head):
+        return Kind.HTML
+    first = _FIRST_TAG.search(head)
+    tag = first.group(2).lower() if first else b""
+    if tag == b"svg":
+        return Kind.SVG
+    return Kind.HTML if tag in _HTML_TAGS else Kind.UNKNOWN
+
+
+def parse_json(data: bytes | str) -> Any:
+    """Parse JSON strictly: size and depth capped, duplicate names and NaN refused."""
+    if len(data) > MAX_JSON_BYTES:
+        raise JsonError("the document is too large to be a badge")
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except RecursionError:
+        raise JsonError("the document is nested too deeply") from None
+    except UnicodeDecodeError:
+        raise JsonError("the document is not UTF-8 text") from None
+    except ValueError as exc:  # JSONDecodeError, over-long integers, our own hooks
+        raise JsonError(_json_message(exc)) from None
+    _check_depth(value)
+    return value
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise JsonError("the document names the same field twice, so its meaning is ambiguous")
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise JsonError(f"the document contains {name}, which is not JSON")
+
+
+def _json_message(exc: ValueError) -> str:
+    if isinstance(exc, JsonError):
+        return str(exc)
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON (line {exc.lineno}, column {exc.colno})"
+    return "not valid JSON (a number is too long)"
+
+
+def _check_depth(value: Any) -> None:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise JsonError("the document is nested too deeply")
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        stack.extend((child, depth + 1) for child in children)
+
+
+_DESCRIPTIONS = {
+    Kind.JSON: "a JSON document",
+    Kind.JWS: "a signed token (JWS)",
+    Kind.PNG: "a PNG image",
+    Kind.SVG: "an SVG image",
+    Kind.HTML: "a web page",
+    Kind.EMPTY: "empty",
+    Kind.UNKNOWN: "in a format Skillproof does not recognise",
+}
+
+
+def describe(kind: Kind) -> str:
+    """A kind in plain words: 'a web page'."""
+    return _DESCRIPTIONS[kind]

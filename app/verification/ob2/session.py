@@ -1,0 +1,95 @@
+"""The state of one verification: checks and documents gathered so far, and the evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import NoReturn
+
+from app.verification.fetcher import Fetcher
+from app.verification.recipient import RecipientOutcome
+from app.verification.result import (
+    Achievement,
+    Check,
+    Document,
+    Issuer,
+    Outcome,
+    RecipientStatus,
+    Skill,
+    Verdict,
+    VerificationResult,
+    strongest,
+)
+
+
+class Halt(Exception):
+    """Stop checking: a failure was recorded after which further checks mean nothing."""
+
+
+@dataclass
+class Session:
+    target: str
+    fetcher: Fetcher
+    now: datetime
+    emails: Sequence[str] = ()
+    format: str = "unknown"
+    checks: list[Check] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    recipient: RecipientOutcome | None = None
+    issuer: Issuer | None = None
+    achievement: Achievement | None = None
+    skills: tuple[Skill, ...] = ()
+    issued_on: datetime | None = None
+    expires: datetime | None = None
+    credential_id: str | None = None
+
+    def passed(self, check_id: str, detail: str) -> None:
+        self.checks.append(Check(check_id, Outcome.PASS, detail))
+
+    def warn(self, check_id: str, detail: str) -> None:
+        self.checks.append(Check(check_id, Outcome.WARN, detail))
+
+    def skip(self, check_id: str, detail: str) -> None:
+        self.checks.append(Check(check_id, Outcome.SKIP, detail))
+
+    def fail(self, check_id: str, detail: str, verdict: Verdict) -> None:
+        self.checks.append(Check(check_id, Outcome.FAIL, detail, verdict))
+
+    def halt(self, check_id: str, detail: str, verdict: Verdict) -> NoReturn:
+        self.fail(check_id, detail, verdict)
+        raise Halt(detail)
+
+    def verdict(self) -> Verdict:
+        return strongest(c.verdict for c in self.checks if c.outcome is Outcome.FAIL and c.verdict)
+
+    def result(self) -> VerificationResult:
+        recipient = self.recipient
+        return VerificationResult(
+            target=self.target,
+            verdict=self.verdict(),
+            format=self.format,
+            checks=tuple(self.checks),
+            recipient=recipient.status if recipient else RecipientStatus.SKIPPED,
+            recipient_detail=recipient.detail if recipient else None,
+            issuer=self.issuer,
+            achievement=self.achievement,
+            skills=self.skills,
+            issued_on=self.issued_on,
+            expires=self.expires,
+            checked_at=self.now,
+            credential_id=self.credential_id,
+            documents=tuple(self.documents),
+        )
+
+    def merge(self, other: VerificationResult) -> VerificationResult:
+        """Another verifier's result with this session's earlier checks and documents in front."""
+        checks = (*self.checks, *other.checks)
+        failed = [c.verdict for c in checks if c.outcome is Outcome.FAIL and c.verdict]
+        return replace(
+            other,
+            target=self.target,
+            checks=checks,
+            documents=(*self.documents, *other.documents),
+            verdict=strongest([*failed, other.verdict]),
+        )
