@@ -15,24 +15,26 @@ from app.verification.ob3.credential import (
     Authentication,
     as_list,
     authenticate,
-    key_bytes,
     check_shape,
     check_window,
+    key_bytes,
     types_of,
     window_of,
 )
 from app.verification.ob3.errors import Failure, invalid
 from app.verification.ob3.status import check_status
+from app.verification.recipient import RecipientOutcome
 from app.verification.result import (
     Check,
     Outcome,
     RecipientStatus,
-    VerificationResult,
     Verdict,
+    VerificationResult,
     strongest,
 )
 
 MAX_NESTING = 2
+MAX_ENDORSEMENTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,8 @@ def verify_vc(
     origin_url: str | None = None,
 ) -> VerificationResult:
     """Verify a VC as JSON-LD (a mapping) or compact VC-JWT (a string)."""
+    # origin_url is accepted for the dispatcher's sake: a VC's authenticity comes from its
+    # proof and the issuer's keys, never from where it was served.
     started = time.perf_counter()
     result = _verify(payload, target, _Context(fetcher, now, tuple(emails)), depth=0)
     return replace(result, elapsed_ms=(time.perf_counter() - started) * 1000)
@@ -76,7 +80,10 @@ def _verify(payload: Any, target: str, ctx: _Context, depth: int) -> Verificatio
     nested = _nested(document, target, ctx, depth) if authentic else ()
     if nested:
         checks.append(_nested_check(nested))
-    return _result(target, document, jwt, checks, recipient, nested if authentic else ())
+    if authentic:
+        checks += _endorsements(document, target, ctx, depth)
+    result = _result(target, document, jwt, checks, recipient, nested)
+    return replace(result, format=_format(document, isinstance(payload, str)), checked_at=ctx.now)
 
 
 def _mapping(payload: Any) -> Mapping[str, Any]:
@@ -88,7 +95,9 @@ def _mapping(payload: Any) -> Mapping[str, Any]:
 def _authenticity(
     document: Mapping[str, Any], jwt: vcjwt.Jwt | None, ctx: _Context
 ) -> Authentication:
-    """Shape, JSON-LD safe mode, then every proof (or the JWS)."""
+    """Proof present, shape, JSON-LD safe mode, then every proof (or the JWS)."""
+    if jwt is None and document.get("proof") is None:
+        raise invalid("signature", "carries no proof: nothing shows who issued it")
     check_shape(document)
     expand_safe(document)
     kinds = ", ".join(t for t in types_of(document) if t != "VerifiableCredential") or "credential"
@@ -116,7 +125,9 @@ def _validity(
 def _schema_check(document: Mapping[str, Any]) -> Check:
     if not as_list(document.get("credentialSchema")):
         return Check("schema", Outcome.SKIP, "declares no JSON Schema")
-    return Check("schema", Outcome.WARN, "declares a JSON Schema, which is not bundled with Skillproof")
+    return Check(
+        "schema", Outcome.WARN, "declares a JSON Schema, which is not bundled with Skillproof"
+    )
 
 
 def _authentic(checks: Sequence[Check]) -> bool:
@@ -144,8 +155,36 @@ def _nested(
         return ()
     items = as_list(content.subject_of(document).get("verifiableCredential"))
     return tuple(
-        _verify(item, _nested_target(item, target, i), ctx, depth + 1) for i, item in enumerate(items)
+        _verify(item, _nested_target(item, target, i), ctx, depth + 1)
+        for i, item in enumerate(items)
     )
+
+
+def _endorsements(
+    document: Mapping[str, Any], target: str, ctx: _Context, depth: int
+) -> list[Check]:
+    """Embedded EndorsementCredentials, each verified on its own; one check per endorsement."""
+    if depth >= MAX_NESTING:
+        return []
+    found = [e for node in _endorsed_nodes(document) for e in as_list(node.get("endorsement"))]
+    checks = []
+    for index, endorsement in enumerate(found[:MAX_ENDORSEMENTS]):
+        result = _verify(endorsement, f"{target}#endorsement-{index + 1}", ctx, depth + 1)
+        by = result.issuer.name or result.issuer.id if result.issuer else None
+        if result.verdict is Verdict.VERIFIED:
+            checks.append(Check("endorsement", Outcome.PASS, f"endorsed by {by} (verified)"))
+        else:
+            detail = f"an endorsement did not verify ({result.verdict}), so it is not shown"
+            checks.append(Check("endorsement", Outcome.WARN, detail))
+    return checks
+
+
+def _endorsed_nodes(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    achievement = content.subject_of(document).get("achievement")
+    nodes = [document, document.get("issuer"), achievement]
+    if isinstance(achievement, Mapping):
+        nodes.append(achievement.get("creator"))
+    return [n for n in nodes if isinstance(n, Mapping)]
 
 
 def _nested_target(item: Any, target: str, index: int) -> str:
@@ -164,7 +203,7 @@ def _result(
     document: Mapping[str, Any],
     jwt: vcjwt.Jwt | None,
     checks: list[Check],
-    recipient: content.RecipientOutcome | None,
+    recipient: RecipientOutcome | None,
     nested: tuple[VerificationResult, ...],
 ) -> VerificationResult:
     verdict = strongest(c.verdict for c in checks if c.outcome is Outcome.FAIL and c.verdict)
@@ -174,7 +213,7 @@ def _result(
     return VerificationResult(
         target=target,
         verdict=verdict,
-        format=_format(document, jwt),
+        format="ob3",
         checks=tuple(checks),
         recipient=recipient.status if recipient else RecipientStatus.SKIPPED,
         recipient_detail=recipient.detail if recipient else None,
@@ -195,6 +234,6 @@ def _safe_window(document: Mapping[str, Any], jwt: vcjwt.Jwt | None) -> Any:
         return None
 
 
-def _format(document: Mapping[str, Any], jwt: vcjwt.Jwt | None) -> str:
+def _format(document: Mapping[str, Any], is_jwt: bool) -> str:
     base = "clr2" if "ClrCredential" in types_of(document) else "ob3"
-    return f"{base}-jwt" if jwt else base
+    return f"{base}-jwt" if is_jwt else base

@@ -1,0 +1,184 @@
+"""Resolve a proof's verification method to a key the issuer itself published."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from app.verification.fetcher import Fetcher, FetchError
+from app.verification.ob3.errors import Failure, invalid, unreachable, unsupported
+from app.verification.ob3.keys import PublicKey, b64url_decode, key_from_jwk, key_from_method
+from app.verification.ob3.keys import key_from_multikey as _key_from_multikey
+
+DOC_LIMIT = 256 * 1024
+CHECK = "key"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedKey:
+    """A verification method, its public key, and the controller that lists it."""
+
+    id: str
+    controller: str
+    public_key: PublicKey
+
+
+def resolve_key(method_id: str, fetcher: Fetcher) -> ResolvedKey:
+    """Resolve a verification method URL listed for assertions by its controller."""
+    if method_id.startswith("did:"):
+        return _resolve_did(method_id, fetcher)
+    scheme = urlsplit(method_id).scheme
+    if scheme == "https":
+        return _resolve_https(method_id, fetcher)
+    if not scheme:
+        raise invalid(CHECK, f"the signing key reference is not a valid address: {method_id}")
+    raise unsupported(
+        CHECK, f"the signing key uses an address scheme Skillproof does not handle: {scheme}"
+    )
+
+
+def require_issuer(key: ResolvedKey, issuer_id: str | None) -> None:
+    """The key's controller must be the credential's issuer."""
+    if issuer_id is None or _strip_fragment(key.controller) != _strip_fragment(issuer_id):
+        raise invalid(
+            "issuer-key",
+            f"the signing key belongs to {key.controller}, not to the issuer {issuer_id}",
+        )
+
+
+def _resolve_did(method_id: str, fetcher: Fetcher) -> ResolvedKey:
+    did = _strip_fragment(method_id)
+    method = did.split(":")[1] if did.count(":") >= 2 else ""
+    if method == "key":
+        return _resolve_did_key(did, method_id)
+    if method == "jwk":
+        return _resolve_did_jwk(did, method_id)
+    if method == "web":
+        document = _fetch_json(did_web_url(did), fetcher, "the issuer's DID document")
+        return _from_controller_document(document, method_id, did)
+    raise unsupported(
+        CHECK, f"the issuer uses a DID method Skillproof does not handle: did:{method}"
+    )
+
+
+def _resolve_did_key(did: str, method_id: str) -> ResolvedKey:
+    fingerprint = did.removeprefix("did:key:")
+    if "#" in method_id and method_id.split("#", 1)[1] != fingerprint:
+        raise invalid(CHECK, "the did:key reference names a key that is not in that DID")
+    return ResolvedKey(method_id, did, _key_from_multikey(fingerprint))
+
+
+def _resolve_did_jwk(did: str, method_id: str) -> ResolvedKey:
+    try:
+        jwk = json.loads(b64url_decode(did.removeprefix("did:jwk:")))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise invalid(CHECK, "the did:jwk identifier does not contain a readable key") from exc
+    if not isinstance(jwk, Mapping) or "d" in jwk:
+        raise invalid(CHECK, "the did:jwk identifier does not contain a public key")
+    return ResolvedKey(method_id, did, key_from_jwk(jwk))
+
+
+def did_web_url(did: str) -> str:
+    """The HTTPS URL of a did:web DID document (root or path form)."""
+    parts = [unquote(p) for p in did.removeprefix("did:web:").split(":")]
+    host, path = parts[0], parts[1:]
+    if not host or "/" in host or any(not p or "/" in p for p in path):
+        raise invalid(CHECK, f"the did:web identifier is malformed: {did}")
+    return (
+        f"https://{host}/{'/'.join(path)}/did.json"
+        if path
+        else f"https://{host}/.well-known/did.json"
+    )
+
+
+def _resolve_https(method_id: str, fetcher: Fetcher) -> ResolvedKey:
+    document = _fetch_json(_strip_fragment(method_id), fetcher, "the issuer's key document")
+    if document.get("id") == method_id and "assertionMethod" not in document:
+        # a stand-alone key document: its controller must list it for assertions
+        controller = document.get("controller")
+        if not isinstance(controller, str):
+            raise invalid(CHECK, "the issuer's key document names no controller")
+        controller_doc = _fetch_json(_strip_fragment(controller), fetcher, "the key's controller")
+        if controller_doc.get("id") != controller or not _lists(controller_doc, method_id):
+            raise invalid(
+                CHECK, "the issuer does not list this signing key for issuing credentials"
+            )
+        return ResolvedKey(method_id, controller, key_from_method(document))
+    return _from_controller_document(document, method_id, _strip_fragment(method_id))
+
+
+def _lists(document: Mapping[str, Any], method_id: str) -> bool:
+    doc_id = str(document.get("id"))
+    return any(_absolute(r, doc_id) == method_id for r in _as_list(document.get("assertionMethod")))
+
+
+def _from_controller_document(
+    document: Mapping[str, Any], method_id: str, expected_id: str
+) -> ResolvedKey:
+    doc_id = document.get("id")
+    if doc_id != expected_id:
+        raise invalid(CHECK, f"the document at {expected_id} describes {doc_id} instead")
+    method = _find_method(document, method_id, doc_id)
+    if method is None:
+        raise invalid(CHECK, "the issuer does not list this signing key for issuing credentials")
+    # the key belongs to whoever's document lists it, whatever controller the entry claims
+    if method.get("controller", doc_id) != doc_id:
+        raise invalid(CHECK, f"the key listed by {doc_id} claims another controller")
+    return ResolvedKey(method_id, doc_id, key_from_method(method))
+
+
+def _find_method(
+    document: Mapping[str, Any], method_id: str, doc_id: str
+) -> Mapping[str, Any] | None:
+    """The method listed under assertionMethod (embedded, or a reference to verificationMethod)."""
+    listed = {_absolute(ref, doc_id): ref for ref in _as_list(document.get("assertionMethod"))}
+    entry = listed.get(method_id)
+    if isinstance(entry, Mapping):
+        return entry
+    if entry is None:
+        return None
+    for candidate in _as_list(document.get("verificationMethod")):
+        if isinstance(candidate, Mapping) and _absolute(candidate, doc_id) == method_id:
+            return candidate
+    return None
+
+
+def _absolute(ref: Any, doc_id: str) -> str:
+    value = ref.get("id") if isinstance(ref, Mapping) else ref
+    if not isinstance(value, str):
+        return ""
+    return doc_id + value if value.startswith("#") else value
+
+
+def _fetch_json(url: str, fetcher: Fetcher, what: str) -> Mapping[str, Any]:
+    try:
+        response = fetcher.fetch(url, max_bytes=DOC_LIMIT)
+    except FetchError as exc:
+        raise unreachable(CHECK, f"{what} could not be fetched: {exc.detail}") from exc
+    if response.status == 404 or response.status == 410:
+        raise unreachable(CHECK, f"{what} was not found at {url} (HTTP {response.status})")
+    if not response.ok:
+        raise unreachable(CHECK, f"{what} could not be fetched (HTTP {response.status})")
+    try:
+        document = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise invalid(CHECK, f"{what} is not valid JSON") from exc
+    if not isinstance(document, Mapping):
+        raise invalid(CHECK, f"{what} is not a JSON object")
+    return document
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _strip_fragment(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+__all__ = ["Failure", "ResolvedKey", "did_web_url", "require_issuer", "resolve_key"]
