@@ -80,27 +80,78 @@ def create_user(slug: str, email: str, role: str, name: str) -> None:
 
 
 @main.command("seed-demo")
-def seed_demo() -> None:
-    """Create the demo organisation and its users (idempotent)."""
+@click.option(
+    "--base-url",
+    default=lambda: f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
+    show_default="http://127.0.0.1:$PORT",
+    help="Where `serve` will answer: the demo issuer's badges point there.",
+)
+def seed_demo(base_url: str) -> None:
+    """Create the demo organisation, users and candidates (idempotent)."""
     from app.services import demo
 
     with _app().app_context(), _db():
-        report = demo.seed()
+        report = demo.seed(base_url)
     click.echo(report)
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option(
-    "--port", default=lambda: int(os.environ.get("PORT", "5000")), show_default="$PORT or 5000"
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("PORT", "5000")),
+    show_default="$PORT or 5000",
 )
 def serve(host: str, port: int) -> None:
     """Serve the app on one process (development and demo), scheduler included."""
     from werkzeug.serving import run_simple
 
     app = _app()
+    settings = app.extensions["skillproof.settings"]
+    if settings.run_scheduler:
+        from jobs.scheduler import start_in_process
+
+        # The demo issuer lives in this very process, on loopback: allow exactly that address.
+        extra = f"127.0.0.1:{port}" if settings.demo_mode else ""
+        start_in_process(settings, extra_allow=extra)
     click.echo(f"Skillproof on http://{host}:{port}/  (Ctrl-C to stop)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--email", "emails", multiple=True, help="The candidate's address (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per target per line.")
+@click.option("--as-of", "as_of", help="Judge dates as of this ISO 8601 instant (UTC if no zone).")
+@click.option("--concurrency", default=16, show_default=True, type=click.IntRange(1, 256))
+def verify(
+    targets: tuple[str, ...],
+    emails: tuple[str, ...],
+    as_json: bool,
+    as_of: str | None,
+    concurrency: int,
+) -> None:
+    """Verify credentials: URLs, files (JSON, JWS/JWT, PNG, SVG) or - for stdin."""
+    from app.cli_output import parse_as_of, print_result
+    from app.config import ConfigError, load_settings
+    from app.services.checking import build_fetcher, source_for, verify_many
+
+    now = parse_as_of(as_of)
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from error
+    stdin = sys.stdin.buffer.read() if "-" in targets else None
+    sources = [source_for(target, stdin) for target in targets]
+    all_verified = True
+    with build_fetcher(settings) as fetcher:
+        for result in verify_many(
+            sources, fetcher=fetcher, now=now, emails=emails, concurrency=concurrency
+        ):
+            all_verified &= result.verdict == "verified"
+            print_result(result, as_json=as_json)
+    sys.exit(0 if all_verified else 1)
 
 
 def _db() -> Any:

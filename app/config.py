@@ -44,7 +44,7 @@ class Settings:
     def flask_config(self) -> dict[str, Any]:
         """The Flask config mapping these settings produce."""
         return {
-            "SECRET_KEY": self.secret_key,
+            "SECRET_KEY": self.secret_key or _development_secret(self.env),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.production,
@@ -112,9 +112,8 @@ def _finish(settings: Settings) -> Settings:
         raise ConfigError("SKILLPROOF_ENV must be development, production or test")
     if settings.production:
         return _check_production(settings)
-    secret = settings.secret_key or _development_secret(settings.env)
     database = settings.database_url or f"sqlite:///{INSTANCE_DIR / 'skillproof.db'}"
-    return replace(settings, secret_key=secret, database_url=database)
+    return replace(settings, database_url=database)
 
 
 def _check_production(settings: Settings) -> Settings:
