@@ -60,6 +60,18 @@ def _postgres(url: str) -> peewee.PostgresqlDatabase:
     )
 
 
+def write_transaction() -> Any:
+    """A transaction that takes the write lock up front on SQLite.
+
+    A deferred SQLite transaction that reads first and writes later fails at once with
+    "database is locked" (without waiting for busy_timeout) when another connection wrote in
+    between; BEGIN IMMEDIATE waits for the lock instead.
+    """
+    if isinstance(db.obj, peewee.SqliteDatabase):
+        return db.atomic("IMMEDIATE")
+    return db.atomic()
+
+
 def bind(url: str) -> peewee.Database:
     """Point the proxy at the database `url` names."""
     database = open_database(url)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.db import db
+from app.db import write_transaction
 from app.models import AuditEntry, Organization, Role, User, normalise_email, utcnow
 
 MIN_PASSWORD_LENGTH = 12
@@ -59,7 +59,7 @@ def create_user(
     secret = password or secrets.token_urlsafe(12)
     if len(secret) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
-    with db.atomic():
+    with write_transaction():
         user = User.create(
             organization=organization,
             email=address,
@@ -87,7 +87,7 @@ def change_user(admin: User, user: User, *, role: Role, active: bool) -> User:
     """Change a user's role or deactivate them; an admin cannot lock themselves out."""
     if user.id == admin.id and (role is not Role.ADMIN or not active):
         raise AccountError("You cannot remove your own admin role or deactivate yourself.")
-    with db.atomic():
+    with write_transaction():
         user.role, user.active = role.value, active
         user.save()
         detail = f"role={role.value} active={active}"

@@ -1,13 +1,15 @@
-"""The demo organisation that `make run` seeds, so the first screen is not empty."""
+"""The demo organisation that `make run` seeds, so the first screen shows real verifications."""
 
 from __future__ import annotations
 
 import os
 
 from app.config import INSTANCE_DIR
-from app.db import db
-from app.models import Organization, Role, User
-from app.services import accounts
+from app.db import write_transaction
+from app.models import Candidate, Organization, Role, User
+from app.services import accounts, intake
+from app.services import candidates as candidate_service
+from app.services.demo_issuer import DEMO_CANDIDATES, DemoIssuer
 
 DEMO_SLUG = "demo"
 DEMO_USERS = (
@@ -16,10 +18,10 @@ DEMO_USERS = (
 )
 
 
-def seed() -> str:
-    """Create the demo organisation and users once; later runs change nothing."""
+def seed(base_url: str) -> str:
+    """Create the demo organisation, users and candidates once; later runs change nothing."""
     path = INSTANCE_DIR / "demo-credentials.txt"
-    with db.atomic():
+    with write_transaction():
         organization = Organization.by_slug(DEMO_SLUG) or accounts.create_organization(
             "Demo Employer Ltd", DEMO_SLUG, "Europe/London"
         )
@@ -28,12 +30,22 @@ def seed() -> str:
             for email, role, name in DEMO_USERS
             if User.by_email(email) is None
         ]
+        _seed_candidates(organization, base_url)
     if not created:
         return f"demo organisation ready; sign-in details in {path}"
     lines = [f"{new.user.role:<10} {new.user.email}  {new.password}" for new in created]
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.chmod(path, 0o600)
-    with path.open("a") as handle:
+    with os.fdopen(descriptor, "a") as handle:
         handle.write("\n".join(lines) + "\n")
     return "demo users created (shown once, also in {}):\n{}".format(path, "\n".join(lines))
+
+
+def _seed_candidates(organization: Organization, base_url: str) -> None:
+    if Candidate.of(organization).exists():
+        return
+    issuer = DemoIssuer(INSTANCE_DIR / "demo-issuer", base_url)
+    for name, email, awards in DEMO_CANDIDATES:
+        candidate = candidate_service.create(organization, name, [email])
+        intake.add_urls(candidate, [issuer.award_url(award) for award in awards])

@@ -38,10 +38,14 @@ def init_web(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.web import alerts, auth, candidates, dashboard, roles, settings
+    from app.web import alerts, auth, candidates, credentials, dashboard, imports, roles, settings
 
-    for module in (auth, dashboard, candidates, roles, alerts, settings):
+    for module in (auth, dashboard, candidates, credentials, imports, roles, alerts, settings):
         app.register_blueprint(module.bp)
+    if app.extensions["skillproof.settings"].demo_mode:
+        from app.web import demo_issuer
+
+        app.register_blueprint(demo_issuer.bp)
 
 
 def _security_headers(response: Response) -> Response:

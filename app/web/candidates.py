@@ -1,19 +1,275 @@
-"""Candidates: this area arrives with the recruiter dashboard."""
+"""Candidates: list, add, show, edit, archive, delete, credential intake and CSV export."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
-from flask_login import login_required
+import csv
+import io
+from typing import Any, cast
 
-from app.web.htmx import render
+from flask import Blueprint, Response, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from app.models import Candidate, CandidateState, Credential
+from app.services import candidates as candidate_service
+from app.services import intake
+from app.services.candidates import CandidateError
+from app.services.verification import credentials_of
+from app.web.auth import can_change
+from app.web.htmx import client_redirect, htmx, render
+from app.web.tenancy import get_or_404, org_id
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
+STATE_LABELS = {
+    "": "Any state",
+    CandidateState.VERIFIED.value: "All verified",
+    CandidateState.ATTENTION.value: "Needs attention",
+    CandidateState.PENDING.value: "Verifying",
+    CandidateState.NONE.value: "No credentials",
+}
+
+
+def _list_context(
+    form: dict[str, str] | None = None, errors: dict[str, str] | None = None
+) -> dict[str, Any]:
+    args = request.args
+    page = candidate_service.search(
+        org_id(),
+        text=args.get("q", ""),
+        state=args.get("state", ""),
+        sort=args.get("sort", "name"),
+        page=args.get("page", 1, type=int),
+        archived=args.get("archived") == "1",
+    )
+    return {
+        "page": page,
+        "q": args.get("q", ""),
+        "state": args.get("state", ""),
+        "sort": args.get("sort", "name"),
+        "archived": args.get("archived") == "1",
+        "state_labels": STATE_LABELS,
+        "form": form or {},
+        "errors": errors or {},
+        "emails": {c.id: candidate_service.emails_of(c) for c in page.items},
+        "pending": any(c.state == CandidateState.PENDING.value for c in page.items),
+    }
 
 
 @bp.get("/")
 @login_required
 def index() -> Response:
-    """Placeholder page while the recruiter dashboard is being built."""
-    return render(
-        "coming_soon.html", "content", title="Candidates", feature="the recruiter dashboard"
+    """Candidates, searchable and filterable; the table refreshes while verifications run."""
+    return render("candidates/index.html", "candidate_table", **_list_context())
+
+
+@bp.post("/")
+@can_change
+def create() -> Response:
+    """Add a candidate with addresses and any badge links pasted in."""
+    form = {key: request.form.get(key, "") for key in ("name", "emails", "links", "notes")}
+    try:
+        emails = candidate_service.parse_emails(form["emails"])
+        candidate = candidate_service.create(
+            current_user.organization, form["name"], emails, form["notes"], actor=current_user
+        )
+    except CandidateError as error:
+        context = _list_context(form, {"create": str(error)})
+        return render("candidates/index.html", "add_candidate", status=422, **context)
+    intake.add_urls(candidate, intake.extract_urls(form["links"]))
+    return _redirect(url_for("candidates.show", candidate_id=candidate.id))
+
+
+def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
+    credentials = credentials_of(candidate)
+    return {
+        "candidate": candidate,
+        "emails": candidate_service.emails_of(candidate),
+        "credentials": credentials,
+        "pending": any(c.pending for c in credentials),
+        "errors": {},
+        "notice": None,
+        **extra,
+    }
+
+
+@bp.get("/<int:candidate_id>")
+@login_required
+def show(candidate_id: int) -> Response:
+    """A candidate with every credential and its verdict."""
+    candidate = get_or_404(Candidate, candidate_id)
+    return render("candidates/show.html", "content", **_show_context(candidate))
+
+
+@bp.get("/<int:candidate_id>/progress")
+@login_required
+def progress(candidate_id: int) -> Response:
+    """The credential list alone, polled while something is still being verified."""
+    candidate = get_or_404(Candidate, candidate_id)
+    return render("candidates/show.html", "credential_list", **_show_context(candidate))
+
+
+@bp.post("/<int:candidate_id>/links")
+@can_change
+def add_links(candidate_id: int) -> Response:
+    """Queue every link found in the pasted text."""
+    candidate = get_or_404(Candidate, candidate_id)
+    urls = intake.extract_urls(request.form.get("links", ""))
+    if not urls:
+        context = _show_context(candidate, errors={"links": "No http(s) links found in the text."})
+        return render("candidates/show.html", "intake", status=422, **context)
+    added = intake.add_urls(candidate, urls)
+    skipped = len(urls) - len(added)
+    notice = f"Added {len(added)} link{'s' if len(added) != 1 else ''}" + (
+        f"; {skipped} already there." if skipped else "."
     )
+    return _after_intake(candidate, notice)
+
+
+@bp.post("/<int:candidate_id>/files")
+@can_change
+def add_files(candidate_id: int) -> Response:
+    """Queue uploaded baked images and credential files."""
+    candidate = get_or_404(Candidate, candidate_id)
+    uploads = [f for f in request.files.getlist("files") if f and f.filename]
+    if not uploads:
+        context = _show_context(candidate, errors={"files": "Choose at least one file."})
+        return render("candidates/show.html", "intake", status=422, **context)
+    added, problems = 0, []
+    for upload in uploads:
+        try:
+            data = upload.read(intake.MAX_UPLOAD_BYTES + 1)
+            added += intake.add_file(candidate, upload.filename or "upload", data) is not None
+        except CandidateError as error:
+            problems.append(str(error))
+    if problems and not added:
+        context = _show_context(candidate, errors={"files": " ".join(problems)})
+        return render("candidates/show.html", "intake", status=422, **context)
+    notice = f"Added {added} file{'s' if added != 1 else ''}." + (
+        " " + " ".join(problems) if problems else ""
+    )
+    return _after_intake(candidate, notice)
+
+
+def _after_intake(candidate: Candidate, notice: str) -> Response:
+    if htmx:
+        context = _show_context(candidate, notice=notice)
+        return render("candidates/show.html", "credentials_region", **context)
+    return _redirect(url_for("candidates.show", candidate_id=candidate.id))
+
+
+@bp.get("/<int:candidate_id>/edit")
+@can_change
+def edit(candidate_id: int) -> Response:
+    """The edit form."""
+    candidate = get_or_404(Candidate, candidate_id)
+    form = {
+        "name": candidate.name,
+        "emails": ", ".join(candidate_service.emails_of(candidate)),
+        "notes": candidate.notes,
+    }
+    return render("candidates/edit.html", "content", candidate=candidate, form=form, errors={})
+
+
+@bp.post("/<int:candidate_id>")
+@can_change
+def update(candidate_id: int) -> Response:
+    """Save name, addresses and notes; re-checks recipients of every credential."""
+    candidate = get_or_404(Candidate, candidate_id)
+    form = {key: request.form.get(key, "") for key in ("name", "emails", "notes")}
+    try:
+        emails = candidate_service.parse_emails(form["emails"])
+        before = set(candidate_service.emails_of(candidate))
+        candidate_service.update(candidate, form["name"], emails, form["notes"])
+    except CandidateError as error:
+        context = {"candidate": candidate, "form": form, "errors": {"form": str(error)}}
+        return render("candidates/edit.html", "content", status=422, **context)
+    if set(emails) != before:
+        from app.services.verification import requeue
+
+        for credential in credentials_of(candidate):
+            requeue(credential)
+    return _redirect(url_for("candidates.show", candidate_id=candidate.id))
+
+
+@bp.post("/<int:candidate_id>/archive")
+@can_change
+def archive(candidate_id: int) -> Response:
+    """Archive or restore a candidate."""
+    candidate = get_or_404(Candidate, candidate_id)
+    candidate_service.set_archived(candidate, request.form.get("archived") == "1")
+    return _redirect(url_for("candidates.show", candidate_id=candidate.id))
+
+
+@bp.post("/<int:candidate_id>/delete")
+@can_change
+def delete(candidate_id: int) -> Response:
+    """Delete a candidate and everything stored about them."""
+    candidate = get_or_404(Candidate, candidate_id)
+    candidate_service.delete(candidate, current_user)
+    return _redirect(url_for("candidates.index"))
+
+
+@bp.get("/export.csv")
+@login_required
+def export() -> Response:
+    """Every candidate with their credentials and verdicts, as CSV."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            "candidate",
+            "emails",
+            "state",
+            "credential",
+            "issuer",
+            "verdict",
+            "stale",
+            "issued_on",
+            "expires",
+            "last_checked",
+            "source",
+        ]
+    )
+    for candidate in Candidate.of(org_id()).order_by(Candidate.name, Candidate.id):
+        emails = " ".join(candidate_service.emails_of(candidate))
+        credentials = list(
+            Credential.of(org_id()).where(Credential.candidate == candidate).order_by(Credential.id)
+        )
+        for credential in credentials:
+            writer.writerow(_export_row(candidate, emails, credential))
+        if not credentials:
+            writer.writerow([_cell(candidate.name), emails, candidate.state] + [""] * 8)
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=skillproof-candidates.csv"
+    return response
+
+
+def _export_row(candidate: Candidate, emails: str, credential: Credential) -> list[str]:
+    return [
+        _cell(candidate.name),
+        emails,
+        candidate.state,
+        _cell(credential.achievement_name),
+        _cell(credential.issuer_name),
+        credential.verdict or credential.status,
+        "yes" if credential.stale else "",
+        _date(credential.issued_on),
+        _date(credential.expires),
+        _date(credential.last_checked_at),
+        _cell(credential.source_url or credential.source_name or ""),
+    ]
+
+
+def _cell(value: str) -> str:
+    """Neutralise spreadsheet formulas in text that came from badges or users."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _date(value: Any) -> str:
+    return value.date().isoformat() if value else ""
+
+
+def _redirect(location: str) -> Response:
+    """PRG for plain forms; htmx gets HX-Redirect so it never swaps a whole page into a region."""
+    if htmx and not htmx.boosted:
+        return client_redirect(location)
+    return cast(Response, redirect(location, code=303))

@@ -1,0 +1,203 @@
+"""Candidates: create, find, edit, archive and delete (a real deletion, for privacy requests)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import peewee
+
+from app.db import write_transaction
+from app.models import (
+    AuditEntry,
+    Candidate,
+    CandidateEmail,
+    CandidateState,
+    Credential,
+    CredentialImage,
+    EvidenceDocument,
+    Organization,
+    User,
+    VerificationRun,
+    normalise_email,
+    utcnow,
+)
+from app.services.accounts import EMAIL_PATTERN, AccountError, audit
+
+PAGE_SIZE = 25
+SORTS = {
+    "name": (Candidate.name, Candidate.id),
+    "-name": (Candidate.name.desc(), Candidate.id.desc()),
+    "newest": (Candidate.created_at.desc(), Candidate.id.desc()),
+    "oldest": (Candidate.created_at, Candidate.id),
+}
+
+
+class CandidateError(AccountError):
+    """Candidate input that cannot be saved; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Candidate]
+    number: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def parse_emails(text: str | Iterable[str]) -> list[str]:
+    """Addresses from free text (commas, semicolons, spaces, new lines); each checked."""
+    parts = text.replace(";", ",").replace("\n", ",").split(",") if isinstance(text, str) else text
+    addresses: list[str] = []
+    for part in parts:
+        for token in part.split():
+            address = normalise_email(token)
+            if not EMAIL_PATTERN.match(address):
+                raise CandidateError(f"{token!r} is not a valid e-mail address.")
+            if address not in addresses:
+                addresses.append(address)
+    return addresses
+
+
+def create(
+    organization: Organization,
+    name: str,
+    emails: Sequence[str],
+    notes: str = "",
+    actor: User | None = None,
+) -> Candidate:
+    """A new candidate with their e-mail addresses."""
+    if not name.strip():
+        raise CandidateError("Enter the candidate's name.")
+    with write_transaction():
+        candidate = Candidate.create(
+            organization=organization, name=name.strip()[:200], notes=notes, created_by=actor
+        )
+        _set_emails(candidate, emails)
+    return candidate
+
+
+def update(candidate: Candidate, name: str, emails: Sequence[str], notes: str) -> Candidate:
+    """Change name, addresses and notes."""
+    if not name.strip():
+        raise CandidateError("Enter the candidate's name.")
+    with write_transaction():
+        candidate.name, candidate.notes, candidate.updated_at = name.strip()[:200], notes, utcnow()
+        candidate.save()
+        _set_emails(candidate, emails)
+    return candidate
+
+
+def set_archived(candidate: Candidate, archived: bool) -> Candidate:
+    candidate.archived, candidate.updated_at = archived, utcnow()
+    candidate.save()
+    return candidate
+
+
+def _set_emails(candidate: Candidate, emails: Sequence[str]) -> None:
+    CandidateEmail.delete().where(CandidateEmail.candidate == candidate).execute()
+    for address in dict.fromkeys(normalise_email(e) for e in emails if e.strip()):
+        CandidateEmail.create(candidate=candidate, email=address)
+
+
+def emails_of(candidate: Candidate) -> list[str]:
+    query = CandidateEmail.select(CandidateEmail.email).where(CandidateEmail.candidate == candidate)
+    return [row.email for row in query.order_by(CandidateEmail.id)]
+
+
+def find_by_email(organization: Organization | int, email: str) -> Candidate | None:
+    return (
+        Candidate.of(organization)
+        .join(CandidateEmail)
+        .where(CandidateEmail.email == normalise_email(email))
+        .first()
+    )
+
+
+def search(
+    organization: Organization | int,
+    *,
+    text: str = "",
+    state: str = "",
+    sort: str = "name",
+    page: int = 1,
+    archived: bool = False,
+) -> Page:
+    """One page of candidates matching a name/e-mail search and a verification-state filter."""
+    query = Candidate.of(organization).where(Candidate.archived == archived)
+    if text.strip():
+        pattern = f"%{text.strip().lower()}%"
+        by_email = CandidateEmail.select(CandidateEmail.candidate).where(
+            CandidateEmail.email**pattern
+        )
+        query = query.where(
+            (peewee.fn.LOWER(Candidate.name) ** pattern) | Candidate.id.in_(by_email)
+        )
+    if state in {s.value for s in CandidateState}:
+        query = query.where(Candidate.state == state)
+    total = query.count()
+    number = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
+    items = list(query.order_by(*SORTS.get(sort, SORTS["name"])).paginate(number, PAGE_SIZE))
+    return Page(items, number, total)
+
+
+def refresh_state(candidate_id: int) -> str:
+    """Recompute a candidate's at-a-glance state from their credentials."""
+    rows = list(
+        Credential.select(Credential.status, Credential.verdict, Credential.stale).where(
+            Credential.candidate == candidate_id
+        )
+    )
+    if not rows:
+        state = CandidateState.NONE
+    elif any(row.status != "done" for row in rows):
+        state = CandidateState.PENDING
+    elif all(row.verdict == "verified" for row in rows):
+        state = CandidateState.VERIFIED
+    else:
+        state = CandidateState.ATTENTION
+    Candidate.update(state=state.value).where(Candidate.id == candidate_id).execute()
+    return state.value
+
+
+def delete(candidate: Candidate, actor: User) -> AuditEntry:
+    """Delete a candidate with all their credentials, runs, documents and images; audit it."""
+    with write_transaction():
+        credentials = Credential.select(Credential.id).where(Credential.candidate == candidate)
+        runs = VerificationRun.select(VerificationRun.id).where(
+            VerificationRun.credential.in_(credentials)
+        )
+        counts = {
+            "documents": EvidenceDocument.delete().where(EvidenceDocument.run.in_(runs)).execute(),
+            "runs": VerificationRun.delete()
+            .where(VerificationRun.credential.in_(credentials))
+            .execute(),
+            "images": CredentialImage.delete()
+            .where(CredentialImage.credential.in_(credentials))
+            .execute(),
+            "credentials": Credential.delete().where(Credential.candidate == candidate).execute(),
+            "emails": CandidateEmail.delete()
+            .where(CandidateEmail.candidate == candidate)
+            .execute(),
+        }
+        candidate.delete_instance()
+        detail = " ".join(f"{name}={count}" for name, count in counts.items())
+        return audit(
+            candidate.organization_id,
+            actor,
+            "candidate.delete",
+            "candidate",
+            f"candidates=1 {detail}",
+        )

@@ -1,0 +1,323 @@
+"""A real Open Badges 2.0 issuer inside the demo app: `make run` shows real verifications offline.
+
+Its keys live in `instance/demo-issuer/` (created once, mode 600); it serves its documents at
+`/demo-issuer/...` only in demo mode, and the in-process worker may reach exactly that address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwcrypto import jwk, jws
+
+OB2 = "https://w3id.org/openbadges/v2"
+PREFIX = "/demo-issuer"
+
+
+@dataclass(frozen=True)
+class DemoBadge:
+    slug: str
+    name: str
+    description: str
+    skills: tuple[tuple[str, str, str], ...]  # (name, framework, code)
+    color: str
+
+
+BADGES = {
+    badge.slug: badge
+    for badge in (
+        DemoBadge(
+            "cloud-practitioner",
+            "Cloud Practitioner",
+            "Deploys and operates services on a public cloud.",
+            (("cloud computing", "ESCO", "S5.6.1"), ("Linux", "ESCO", "S5.5.2")),
+            "#2563eb",
+        ),
+        DemoBadge(
+            "python-data",
+            "Python for Data Analysis",
+            "Cleans, analyses and visualises data with Python.",
+            (
+                ("Python (computer programming)", "ESCO", "S5.6.3"),
+                ("data analytics", "ESCO", "S2.7.1"),
+            ),
+            "#16a34a",
+        ),
+        DemoBadge(
+            "sql-analytics",
+            "SQL Analytics",
+            "Writes analytical SQL over relational databases.",
+            (("SQL", "ESCO", "S5.6.4"), ("data analytics", "ESCO", "S2.7.1")),
+            "#9333ea",
+        ),
+        DemoBadge(
+            "kubernetes-admin",
+            "Kubernetes Administrator",
+            "Runs production Kubernetes clusters.",
+            (("Kubernetes", "ESCO", "S5.6.7"), ("cloud computing", "ESCO", "S5.6.1")),
+            "#0891b2",
+        ),
+        DemoBadge(
+            "security-fundamentals",
+            "Security Fundamentals",
+            "Applies core information-security controls.",
+            (("information security", "ESCO", "S5.2.1"),),
+            "#dc2626",
+        ),
+        DemoBadge(
+            "data-visualisation",
+            "Data Visualisation",
+            "Designs clear charts and dashboards.",
+            (("data visualisation", "ESCO", "S2.7.3"),),
+            "#ea580c",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class DemoAward:
+    """One badge awarded to one demo candidate, in a given state."""
+
+    slug: str  # assertion slug
+    badge: str
+    email: str
+    kind: str = "hosted"  # hosted | signed
+    case: str = "valid"  # valid | revoked | expired | tampered | listed | other-recipient
+
+
+class DemoIssuer:
+    """Builds the demo issuer's documents for a base URL such as http://127.0.0.1:5000."""
+
+    def __init__(self, key_dir: Path, base: str) -> None:
+        self.key = _load_or_create_key(key_dir)
+        self.base = base.rstrip("/") + PREFIX
+
+    @property
+    def issuer_id(self) -> str:
+        return f"{self.base}/issuer.json"
+
+    def url(self, path: str) -> str:
+        return f"{self.base}/{path}"
+
+    def issuer(self) -> dict[str, Any]:
+        return {
+            "@context": OB2,
+            "type": "Issuer",
+            "id": self.issuer_id,
+            "name": "Skillproof Demo Academy",
+            "url": self.base,
+            "email": "badges@demo.skillproof.test",
+            "image": self.url("images/academy.svg"),
+            "publicKey": self.url("key.json"),
+            "revocationList": self.url("revocations.json"),
+        }
+
+    def key_document(self) -> dict[str, Any]:
+        pem = (
+            self.key.public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+            .decode()
+        )
+        return {
+            "@context": OB2,
+            "type": "CryptographicKey",
+            "id": self.url("key.json"),
+            "owner": self.issuer_id,
+            "publicKeyPem": pem,
+        }
+
+    def badge_class(self, slug: str) -> dict[str, Any]:
+        badge = BADGES[slug]
+        return {
+            "@context": OB2,
+            "type": "BadgeClass",
+            "id": self.url(f"badges/{slug}.json"),
+            "name": badge.name,
+            "description": badge.description,
+            "image": self.url(f"images/{slug}.svg"),
+            "criteria": {"narrative": f"Pass the {badge.name} assessment with at least 70%."},
+            "issuer": self.issuer_id,
+            "tags": [s[0] for s in badge.skills],
+            "alignment": [
+                {
+                    "targetName": name,
+                    "targetFramework": framework,
+                    "targetCode": code,
+                    "targetUrl": f"https://esco.example/skill/{code}",
+                }
+                for name, framework, code in badge.skills
+            ],
+        }
+
+    def revocations(self, awards: list[DemoAward]) -> dict[str, Any]:
+        revoked = [
+            {"id": self._signed_id(a.slug), "revocationReason": "Exam result annulled"}
+            for a in awards
+            if a.kind == "signed" and a.case == "listed"
+        ]
+        return {
+            "@context": OB2,
+            "type": "RevocationList",
+            "id": self.url("revocations.json"),
+            "issuer": self.issuer_id,
+            "revokedAssertions": revoked,
+        }
+
+    def assertion(self, award: DemoAward) -> dict[str, Any]:
+        email = "someone.else@example.org" if award.case == "other-recipient" else award.email
+        salt = hashlib.sha256(award.slug.encode()).hexdigest()[:8]
+        document: dict[str, Any] = {
+            "@context": OB2,
+            "type": "Assertion",
+            "id": self.url(f"assertions/{award.slug}.json"),
+            "recipient": {
+                "type": "email",
+                "hashed": True,
+                "salt": salt,
+                "identity": "sha256$" + hashlib.sha256((email + salt).encode()).hexdigest(),
+            },
+            "badge": self.url(f"badges/{award.badge}.json"),
+            "issuedOn": "2025-03-14T09:00:00Z",
+            "verification": {"type": "hosted"},
+        }
+        if award.case == "expired":
+            document["expires"] = "2025-09-30T00:00:00Z"
+        if award.case == "revoked":
+            document["revoked"] = True
+            document["revocationReason"] = "Awarded in error"
+        if award.kind == "signed":
+            document["id"] = self._signed_id(award.slug)
+            document["verification"] = {"type": "signed", "creator": self.url("key.json")}
+        return document
+
+    def signed(self, award: DemoAward) -> str:
+        token = jws.JWS(json.dumps(self.assertion(award)).encode())
+        pem = self.key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        token.add_signature(
+            jwk.JWK.from_pem(pem), alg="RS256", protected=json.dumps({"alg": "RS256"})
+        )
+        compact = str(token.serialize(compact=True))
+        if award.case == "tampered":
+            header, payload, signature = compact.split(".")
+            compact = ".".join(
+                [header, payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB"), signature]
+            )
+        return compact
+
+    def award_url(self, award: DemoAward) -> str:
+        path = (
+            f"signed/{award.slug}.jws"
+            if award.kind == "signed"
+            else f"assertions/{award.slug}.json"
+        )
+        return self.url(path)
+
+    def _signed_id(self, slug: str) -> str:
+        return (
+            f"urn:uuid:{hashlib.sha256(slug.encode()).hexdigest()[:8]}-0000-4000-8000-000000000000"
+        )
+
+
+def badge_svg(slug: str) -> bytes:
+    badge = BADGES.get(slug)
+    color, label = (badge.color, badge.name) if badge else ("#1d4ed8", "Demo Academy")
+    initials = "".join(word[0] for word in label.split()[:2]).upper()
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 120">'
+        f'<circle cx="60" cy="60" r="56" fill="{color}"/>'
+        '<circle cx="60" cy="60" r="44" fill="none" stroke="#fff" stroke-width="4"/>'
+        f'<text x="60" y="72" font-family="sans-serif" font-size="34" font-weight="700" '
+        f'fill="#fff" text-anchor="middle">{initials}</text></svg>'
+    ).encode()
+
+
+@cache
+def _cached_key(path: str) -> rsa.RSAPrivateKey:
+    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
+
+
+def _load_or_create_key(key_dir: Path) -> rsa.RSAPrivateKey:
+    path = key_dir / "signing-key.pem"
+    if not path.exists():
+        key_dir.mkdir(parents=True, exist_ok=True)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pem)
+    return _cached_key(str(path))
+
+
+DEMO_CANDIDATES: tuple[tuple[str, str, tuple[DemoAward, ...]], ...] = (
+    (
+        "Amira Haddad",
+        "amira.haddad@example.com",
+        (
+            DemoAward("amira-cloud", "cloud-practitioner", "amira.haddad@example.com"),
+            DemoAward("amira-k8s", "kubernetes-admin", "amira.haddad@example.com", "signed"),
+            DemoAward(
+                "amira-security",
+                "security-fundamentals",
+                "amira.haddad@example.com",
+                case="expired",
+            ),
+        ),
+    ),
+    (
+        "Ben Okafor",
+        "ben.okafor@example.com",
+        (
+            DemoAward("ben-sql", "sql-analytics", "ben.okafor@example.com"),
+            DemoAward("ben-python", "python-data", "ben.okafor@example.com", "signed"),
+            DemoAward("ben-cloud", "cloud-practitioner", "ben.okafor@example.com", case="revoked"),
+        ),
+    ),
+    (
+        "Chen Wei",
+        "chen.wei@example.com",
+        (
+            DemoAward("chen-viz", "data-visualisation", "chen.wei@example.com"),
+            DemoAward(
+                "chen-security",
+                "security-fundamentals",
+                "chen.wei@example.com",
+                "signed",
+                "tampered",
+            ),
+            DemoAward("chen-sql", "sql-analytics", "chen.wei@example.com", case="other-recipient"),
+        ),
+    ),
+    (
+        "Dana Kowalski",
+        "dana.kowalski@example.com",
+        (
+            DemoAward("dana-python", "python-data", "dana.kowalski@example.com"),
+            DemoAward(
+                "dana-k8s", "kubernetes-admin", "dana.kowalski@example.com", "signed", "listed"
+            ),
+            DemoAward("dana-viz", "data-visualisation", "dana.kowalski@example.com", "signed"),
+        ),
+    ),
+)
+ALL_AWARDS = [award for _, _, awards in DEMO_CANDIDATES for award in awards]

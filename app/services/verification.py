@@ -1,0 +1,281 @@
+"""Verifying stored credentials: claim due work, verify, and append the run with its evidence."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import peewee
+
+from app.db import db, write_transaction
+from app.models import (
+    Candidate,
+    CandidateEmail,
+    Credential,
+    CredentialImage,
+    CredentialStatus,
+    EvidenceDocument,
+    User,
+    VerificationRun,
+    utcnow,
+)
+from app.services import candidates as candidate_service
+from app.services import images
+from app.verification.fetcher import ACCEPT_IMAGE, ACCEPT_JSON, Fetcher, FetchError, FetchResponse
+from app.verification.result import Verdict, VerificationResult
+from app.verification.source import Source
+from app.verification.verify import verify
+
+log = logging.getLogger(__name__)
+MAX_EVIDENCE_BYTES = 256 * 1024
+RECHECK_AFTER = timedelta(hours=24)
+LEASE = timedelta(minutes=5)
+
+
+class RecordingFetcher:
+    """Wraps a fetcher and keeps what it fetched, so a run can store its evidence."""
+
+    def __init__(self, inner: Fetcher) -> None:
+        self._inner = inner
+        self.responses: dict[str, FetchResponse] = {}
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        accept: str = ACCEPT_JSON,
+        max_bytes: int | None = None,
+        revalidate: bool = False,
+    ) -> FetchResponse:
+        response = self._inner.fetch(url, accept=accept, max_bytes=max_bytes, revalidate=revalidate)
+        self.responses[response.url] = response
+        return response
+
+
+def requeue(credential: Credential, *, trigger: str = "user", user: User | None = None) -> None:
+    """Ask for a fresh verification as soon as a worker is free."""
+    Credential.update(
+        status=CredentialStatus.QUEUED.value,
+        next_check_at=utcnow(),
+        queued_trigger=trigger,
+        queued_by=user,
+    ).where(Credential.id == credential.id).execute()
+    candidate_service.refresh_state(credential.candidate_id)
+
+
+def claim_due(worker: str, limit: int, now: datetime | None = None) -> list[int]:
+    """Claim up to `limit` due credentials under a lease; returns their ids."""
+    moment = now or utcnow()
+    due = (
+        Credential.select(Credential.id)
+        .where(
+            (
+                (Credential.status == CredentialStatus.QUEUED.value)
+                | (Credential.next_check_at <= moment)
+            )
+            & (Credential.claimed_until.is_null() | (Credential.claimed_until < moment))
+        )
+        .order_by(Credential.next_check_at, Credential.id)
+        .limit(limit)
+    )
+    if isinstance(db.obj, peewee.PostgresqlDatabase):
+        due = due.for_update("FOR UPDATE SKIP LOCKED")
+    with write_transaction():
+        ids = [row.id for row in due]
+        if not ids:
+            return []
+        expired_or_free = Credential.claimed_until.is_null() | (Credential.claimed_until < moment)
+        (
+            Credential.update(
+                claimed_by=worker,
+                claimed_until=moment + LEASE,
+                status=CredentialStatus.VERIFYING.value,
+            )
+            .where(Credential.id.in_(ids) & expired_or_free)
+            .execute()
+        )
+    claimed = Credential.select(Credential.id).where(
+        Credential.id.in_(ids) & (Credential.claimed_by == worker)
+    )
+    return [row.id for row in claimed]
+
+
+def verify_credential(
+    credential_id: int,
+    fetcher: Fetcher,
+    *,
+    now: datetime | None = None,
+    worker: str | None = None,
+) -> VerificationRun | None:
+    """Verify one stored credential and append the run; None if it vanished meanwhile."""
+    credential = Credential.get_or_none(Credential.id == credential_id)
+    if credential is None:
+        return None
+    started = utcnow()
+    recorder = RecordingFetcher(fetcher)
+    result = verify(
+        _source(credential), fetcher=recorder, now=now or started, emails=_emails(credential)
+    )
+    image = _image(credential, result, recorder)
+    with write_transaction():
+        if not Credential.select().where(Credential.id == credential_id).exists():
+            return None
+        run = _store_run(credential, result, started, recorder)
+        _apply(credential, result, started, worker)
+        if image is not None:
+            _store_image(credential, *image)
+    candidate_service.refresh_state(credential.candidate_id)
+    return run
+
+
+def _source(credential: Credential) -> Source:
+    if credential.source_url:
+        return Source.from_url(credential.source_url)
+    return Source.from_bytes(
+        bytes(credential.source_data or b""), credential.source_name or "upload"
+    )
+
+
+def _emails(credential: Credential) -> list[str]:
+    rows = CandidateEmail.select(CandidateEmail.email).where(
+        CandidateEmail.candidate == credential.candidate_id
+    )
+    return [row.email for row in rows]
+
+
+def _store_run(
+    credential: Credential,
+    result: VerificationResult,
+    started: datetime,
+    recorder: RecordingFetcher,
+) -> VerificationRun:
+    run = VerificationRun.create(
+        organization=credential.organization_id,
+        credential=credential,
+        trigger=credential.queued_trigger,
+        triggered_by=credential.queued_by_id,
+        started_at=started,
+        finished_at=utcnow(),
+        verdict=result.verdict.value,
+        format=result.format,
+        recipient=result.recipient.value,
+        elapsed_ms=result.elapsed_ms,
+        result_json=json.dumps(result.to_dict(), ensure_ascii=False),
+    )
+    for url, response in recorder.responses.items():
+        small = len(response.content) <= MAX_EVIDENCE_BYTES
+        EvidenceDocument.create(
+            organization=credential.organization_id,
+            run=run,
+            url=url,
+            status=response.status,
+            sha256=hashlib.sha256(response.content).hexdigest(),
+            content_type=response.headers.get("content-type", "")[:128],
+            body=response.content if small else None,
+        )
+    return run
+
+
+def _apply(
+    credential: Credential, result: VerificationResult, now: datetime, worker: str | None
+) -> None:
+    keep_last_good = result.verdict is Verdict.UNREACHABLE and credential.verdict not in (
+        None,
+        Verdict.UNREACHABLE.value,
+    )
+    attempts = credential.attempts + 1 if result.verdict is Verdict.UNREACHABLE else 0
+    retry = timedelta(minutes=min(2 ** min(attempts, 9), 360))
+    fields = {
+        "status": CredentialStatus.DONE.value,
+        "verdict": credential.verdict if keep_last_good else result.verdict.value,
+        "stale": keep_last_good,
+        "attempts": attempts,
+        "last_checked_at": now,
+        "next_check_at": now + (retry if attempts else RECHECK_AFTER),
+        "queued_trigger": "schedule",
+        "queued_by": None,
+        "claimed_by": None,
+        "claimed_until": None,
+    }
+    if not keep_last_good:
+        fields.update(_evidence_fields(result))
+    Credential.update(**fields).where(Credential.id == credential.id).execute()
+
+
+def _evidence_fields(result: VerificationResult) -> dict[str, object]:
+    issuer, achievement = result.issuer, result.achievement
+    return {
+        "format": result.format[:32],
+        "issuer_name": ((issuer.name if issuer else None) or "")[:300],
+        "issuer_url": (issuer.url or issuer.id or "") if issuer else "",
+        "achievement_name": ((achievement.name if achievement else None) or "")[:300],
+        "achievement_type": ((achievement.type if achievement else None) or "")[:100],
+        "description": (achievement.description or "") if achievement else "",
+        "criteria": (achievement.criteria or "") if achievement else "",
+        "image_url": (achievement.image or "") if achievement else "",
+        "issued_on": result.issued_on,
+        "expires": result.expires,
+        "recipient": result.recipient.value,
+        "recipient_detail": result.recipient_detail or "",
+        "skills_json": json.dumps([skill.to_dict() for skill in result.skills]),
+    }
+
+
+def _image(
+    credential: Credential, result: VerificationResult, recorder: RecordingFetcher
+) -> tuple[str, bytes] | None:
+    """The badge image: the uploaded file itself when baked, else fetched by its URL."""
+    data = bytes(credential.source_data or b"")
+    if data[:8] == b"\x89PNG\r\n\x1a\n" or b"<svg" in data[:4096].lower():
+        return _cleaned(data)
+    url = result.achievement.image if result.achievement else None
+    if not url or not url.startswith(("http://", "https://")):
+        return None
+    try:
+        response = recorder.fetch(url, accept=ACCEPT_IMAGE, max_bytes=images.MAX_IMAGE_BYTES)
+    except FetchError as error:
+        log.info("badge image not fetched: %s", error.detail)
+        return None
+    return _cleaned(response.content) if response.ok else None
+
+
+def _cleaned(data: bytes) -> tuple[str, bytes] | None:
+    try:
+        return images.clean(data)
+    except images.ImageRejected as error:
+        log.info("badge image rejected: %s", error)
+        return None
+
+
+def _store_image(credential: Credential, content_type: str, data: bytes) -> None:
+    digest = hashlib.sha256(data).hexdigest()
+    CredentialImage.delete().where(CredentialImage.credential == credential).execute()
+    CredentialImage.create(
+        organization=credential.organization_id,
+        credential=credential,
+        content_type=content_type,
+        data=data,
+        sha256=digest,
+    )
+
+
+def runs_of(credential: Credential) -> Sequence[VerificationRun]:
+    return list(
+        VerificationRun.select()
+        .where(VerificationRun.credential == credential)
+        .order_by(VerificationRun.started_at.desc(), VerificationRun.id.desc())
+    )
+
+
+def latest_result(credential: Credential) -> dict[str, object] | None:
+    run = runs_of(credential)[:1]
+    return json.loads(run[0].result_json) if run else None
+
+
+def credentials_of(candidate: Candidate) -> list[Credential]:
+    return list(
+        Credential.select().where(Credential.candidate == candidate).order_by(Credential.id)
+    )

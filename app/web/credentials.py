@@ -1,0 +1,112 @@
+"""A credential: what we checked, its history, re-verification, receipt and image."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+from flask import Blueprint, Response, abort, redirect, url_for
+from flask_login import login_required
+
+from app.models import Candidate, Credential, CredentialImage
+from app.services import candidates as candidate_service
+from app.services import verification
+from app.web.auth import can_change
+from app.web.htmx import client_redirect, htmx, render
+from app.web.tenancy import get_or_404, org_id
+
+bp = Blueprint("credentials", __name__, url_prefix="/credentials")
+IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+AUTHENTICITY_CHECKS = {"recipient"}
+
+
+def _context(credential: Credential) -> dict[str, Any]:
+    result = verification.latest_result(credential) or {}
+    checks = result.get("checks", [])
+    return {
+        "credential": credential,
+        "candidate": Candidate.get_by_id(credential.candidate_id),
+        "emails": candidate_service.emails_of(credential.candidate),
+        "result": result,
+        "authenticity": [c for c in checks if c["id"] not in AUTHENTICITY_CHECKS],
+        "ownership": [c for c in checks if c["id"] in AUTHENTICITY_CHECKS],
+        "skills": json.loads(credential.skills_json or "[]"),
+        "runs": verification.runs_of(credential),
+        "has_image": CredentialImage.select()
+        .where(CredentialImage.credential == credential)
+        .exists(),
+    }
+
+
+@bp.get("/<int:credential_id>")
+@login_required
+def show(credential_id: int) -> Response:
+    """What we checked: is it authentic, and does it belong to this candidate."""
+    credential = get_or_404(Credential, credential_id)
+    return render("credentials/show.html", "credential_detail", **_context(credential))
+
+
+@bp.post("/<int:credential_id>/verify")
+@can_change
+def verify_again(credential_id: int) -> Response:
+    """Queue a fresh verification now."""
+    credential = get_or_404(Credential, credential_id)
+    verification.requeue(credential)
+    location = url_for("credentials.show", credential_id=credential.id)
+    if htmx and not htmx.boosted:
+        return client_redirect(location)
+    return cast(Response, redirect(location, code=303))
+
+
+@bp.get("/<int:credential_id>/receipt.json")
+@login_required
+def receipt(credential_id: int) -> Response:
+    """The last run's full result as a downloadable JSON receipt."""
+    credential = get_or_404(Credential, credential_id)
+    runs = verification.runs_of(credential)
+    if not runs:
+        abort(404)
+    run = runs[0]
+    body = {
+        "credential_id": credential.id,
+        "run_id": run.id,
+        "trigger": run.trigger,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat(),
+        "documents": [
+            {"url": d.url, "status": d.status, "sha256": d.sha256, "content_type": d.content_type}
+            for d in run.documents
+        ],
+        "result": json.loads(run.result_json),
+    }
+    response = Response(json.dumps(body, indent=2, ensure_ascii=False), mimetype="application/json")
+    filename = f"skillproof-receipt-{credential.id}-run-{run.id}.json"
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
+
+
+@bp.get("/<int:credential_id>/image")
+@login_required
+def image(credential_id: int) -> Response:
+    """The badge image, sanitised and served from our origin in a sandbox."""
+    credential = get_or_404(Credential, credential_id)
+    stored = CredentialImage.of(org_id()).where(CredentialImage.credential == credential).first()
+    if stored is None:
+        return Response(PLACEHOLDER, mimetype="image/svg+xml", headers=_image_headers())
+    return Response(bytes(stored.data), mimetype=stored.content_type, headers=_image_headers())
+
+
+def _image_headers() -> dict[str, str]:
+    return {
+        "Content-Security-Policy": IMAGE_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=3600",
+        "Content-Disposition": "inline",
+    }
+
+
+PLACEHOLDER = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><rect width="40" height="40" '
+    'rx="6" fill="#e5e7eb"/><path d="M20 9l9 4v6c0 6-4 10-9 12-5-2-9-6-9-12v-6z" fill="#9ca3af"/>'
+    "</svg>"
+)

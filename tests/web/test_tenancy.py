@@ -1,0 +1,43 @@
+"""Every route with an object id answers 404 to a user of another organisation."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.models import Credential, ImportBatch, Organization, Role, User
+from app.services import candidates as candidate_service
+from app.services import intake
+from tests.conftest import AuthActions
+from tests.support.builders import build_user
+
+
+def test_every_object_route_is_404_for_another_organisation(
+    app: Flask, client: FlaskClient, auth: AuthActions, org: Organization, other_org: Organization
+) -> None:
+    candidate = candidate_service.create(org, "Ada", ["ada@example.com"])
+    (credential,) = intake.add_urls(candidate, ["https://issuer.example/a/1"])
+    batch = ImportBatch.create(organization=org, filename="x.csv")
+    owner = build_user(org, "owner@acme.test", Role.ADMIN)
+    ids = {
+        "candidate_id": candidate.id,
+        "credential_id": credential.id,
+        "batch_id": batch.id,
+        "user_id": owner.id,
+    }
+    stranger = build_user(other_org, "admin@globex.test", Role.ADMIN)
+    auth.login(stranger.email)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments or rule.endpoint == "static":
+            continue
+        url = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(ids[m.group(1)]), rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method, data={"name": "x", "role": "admin"})
+            assert response.status_code == 404, (rule.endpoint, method, response.status_code)
+            checked += 1
+    assert checked >= 10
+    assert Credential.get_by_id(credential.id).candidate_id == candidate.id
+    assert User.get_by_id(owner.id).role == "admin"
