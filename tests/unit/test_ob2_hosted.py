@@ -327,3 +327,17 @@ def test_issuer_profile_whose_claimed_address_disowns_it_is_invalid() -> None:
     result = run(fetcher)
     assert result.verdict is Verdict.INVALID
     assert "issuer" in failed(result)
+
+
+def test_revoked_badge_still_names_what_was_revoked() -> None:
+    result = run(hosted(revoked=True, revocationReason="Awarded in error"))
+    assert result.verdict is Verdict.REVOKED
+    assert result.achievement is not None and result.achievement.name == "Robotics Fundamentals"
+    assert result.issuer is not None and result.issuer.id == KIT.issuer_id
+
+
+def test_naming_a_revoked_badge_never_changes_its_verdict() -> None:
+    result = run(with_route(KIT.badge_id, status(500), revoked=True))
+    assert result.verdict is Verdict.REVOKED
+    assert result.achievement is None
+    assert set(failed(result)) == {"revocation"}

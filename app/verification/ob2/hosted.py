@@ -24,7 +24,7 @@ from app.verification.ob2.checks import (
 from app.verification.ob2.documents import fetch, is_web_url, json_object
 from app.verification.ob2.model import node_id
 from app.verification.ob2.policy import check_origin
-from app.verification.ob2.session import Session
+from app.verification.ob2.session import Halt, Session
 from app.verification.result import Verdict
 
 ASSERTION = "the badge"
@@ -116,7 +116,39 @@ def _check_revoked_flag(session: Session, assertion: Mapping[str, Any]) -> None:
     detail = "the issuer revoked this badge"
     if isinstance(reason, str) and reason.strip():
         detail = f"{detail}; reason: {reason.strip()[:300]}"
+    _describe_revoked(session, assertion)
     session.halt("revocation", detail, Verdict.REVOKED)
+
+
+def _describe_revoked(session: Session, assertion: Mapping[str, Any]) -> None:
+    """Name what was revoked, for the recruiter; these lookups never change the verdict."""
+    if assertion.get("badge") is None:
+        return  # a bare {id, revoked} stub names nothing
+    checks = list(session.checks)
+    legacy_doc = legacy.is_legacy(assertion)
+    try:
+        badge = resolve(
+            session,
+            assertion.get("badge"),
+            check_id="badgeclass",
+            what="the badge's description",
+            expected=("BadgeClass",),
+            legacy=legacy_doc,
+        )
+        issuer = resolve(
+            session,
+            badge.data.get("issuer"),
+            check_id="issuer",
+            what="the issuer's profile",
+            expected=("Issuer", "Profile"),
+            legacy=legacy_doc,
+            own_copy=True,
+        )
+        collect_evidence(session, assertion, badge, issuer)
+    except Halt:
+        pass
+    finally:
+        session.checks[:] = checks
 
 
 def finish(session: Session, assertion: Mapping[str, Any], *, legacy: bool) -> None:
