@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
 
 import rfc8785
+from cachetools import LRUCache
 from pyld import jsonld
 from pyld.canon import URDNA2015
+from pyld.context_resolver import ContextResolver
 
 from app.verification.contexts import document_loader, unknown_context_in
 from app.verification.ob3.errors import Failure, invalid
@@ -19,6 +22,15 @@ MAX_QUADS = 5_000
 MAX_WORK = 20_000  # permutations tried by the n-degree hashing, summed
 MAX_SECONDS = 3.0
 TOO_COMPLEX = "the credential is too complex to verify"
+# pyld's context caches are plain LRU dicts that are not safe to share between threads; JSON-LD
+# processing is pure CPU under the GIL, so serialising it costs no throughput.
+_PYLD_LOCK = threading.RLock()
+# The bundled contexts hold well over pyld's default 100 type-scoped contexts; a cache that
+# small evicts them on every credential and throws away their processed forms.
+_RESOLVED_CONTEXTS: LRUCache[str, Any] = LRUCache(maxsize=1024)
+_PROCESSED: LRUCache[tuple[Any, ...], Any] = LRUCache(maxsize=4096)
+_BUNDLED_SCOPED: dict[int, Any] = {}
+MAX_BUNDLED_SCOPED = 20_000
 # pyld raises plain Python errors, not only JsonLdError, on some malformed input
 _PYLD_ERRORS = (jsonld.JsonLdError, ValueError, TypeError, KeyError, AttributeError, IndexError)
 
@@ -54,11 +66,70 @@ def _on_dropped(term: str | None) -> None:
     raise invalid("json-ld", f"uses a term its JSON-LD contexts do not define: {term}")
 
 
+class _MemoProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld, remembering processed contexts across documents.
+
+    pyld caches a processed context per active context, but type-scoped contexts are processed
+    against a fresh clone every time, so every credential re-derives the same few hundred term
+    definitions. This memo keys on the active context's identity and the local context object
+    (kept alive by the entry, so its id is never reused) and returns the very object pyld made
+    the first time, as pyld's own cache does.
+    """
+
+    def _process_context(  # noqa: PLR0913 - pyld's signature
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        if "_uuid" not in active_ctx:
+            return super()._process_context(
+                active_ctx,
+                local_ctx,
+                options,
+                override_protected,
+                propagate,
+                validate_scoped,
+                cycles,
+            )
+        identity = _context_identity(local_ctx)
+        key = (active_ctx["_uuid"], identity, override_protected, propagate, validate_scoped)
+        found = _PROCESSED.get(key) if identity is not None else None
+        if found is not None:
+            return found
+        processed = super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+        if identity is not None:
+            _PROCESSED[key] = processed
+        return processed
+
+
+def _context_identity(local_ctx: Any) -> Any:
+    """A memo key: context URLs by value, scoped contexts of bundled contexts by identity.
+
+    Contexts written inside a credential are never memoised, so a stream of hostile documents
+    cannot fill the memo with their own large contexts.
+    """
+    if isinstance(local_ctx, str):
+        return (local_ctx,)
+    if isinstance(local_ctx, list) and all(isinstance(item, str) for item in local_ctx):
+        return tuple(local_ctx)
+    if _BUNDLED_SCOPED.get(id(local_ctx)) is local_ctx:
+        return id(local_ctx)
+    return None
+
+
 def expand_safe(document: Mapping[str, Any]) -> list[Any]:
     """Expand in safe mode: an undefined term or relative type is an error, never dropped."""
-    processor = jsonld.JsonLdProcessor(on_property_dropped=_on_dropped)
+    processor = _MemoProcessor(on_property_dropped=_on_dropped)
     try:
-        expanded: list[Any] = processor.expand(dict(document), _options())
+        with _PYLD_LOCK:
+            expanded: list[Any] = processor.expand(dict(document), _options())
     except Failure:
         raise
     except RecursionError as exc:
@@ -73,7 +144,8 @@ def canonize(document: Mapping[str, Any]) -> str:
     """The RDFC-1.0 canonical N-Quads of a JSON-LD document, expanded in safe mode."""
     expanded = expand_safe(document)
     try:
-        dataset = jsonld.JsonLdProcessor().to_rdf(expanded, _options())
+        with _PYLD_LOCK:
+            dataset = jsonld.JsonLdProcessor().to_rdf(expanded, _options())
     except RecursionError as exc:
         raise invalid(CHECK, TOO_COMPLEX) from exc
     except _PYLD_ERRORS as exc:
@@ -93,12 +165,35 @@ def canonize_jcs(document: Mapping[str, Any]) -> bytes:
 
 
 def _options() -> dict[str, Any]:
-    return {"documentLoader": _static_loader, "base": None, "processingMode": "json-ld-1.1"}
+    return {
+        "documentLoader": _static_loader,
+        "base": None,
+        "processingMode": "json-ld-1.1",
+        "contextResolver": ContextResolver(_RESOLVED_CONTEXTS, _static_loader),
+    }
 
 
 def _static_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The bundled contexts, tagged static: they never change, so pyld may share them."""
-    return {**document_loader(url, options), "tag": "static"}
+    loaded = document_loader(url, options)
+    with _PYLD_LOCK:
+        if len(_BUNDLED_SCOPED) > MAX_BUNDLED_SCOPED:  # reloaded again and again: start afresh
+            _BUNDLED_SCOPED.clear()
+            _PROCESSED.clear()
+        _register_scoped(loaded["document"])
+    return {**loaded, "tag": "static"}
+
+
+def _register_scoped(node: Any) -> None:
+    """Remember the scoped-context objects inside a bundled context (kept alive here)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context" and isinstance(value, dict):
+                _BUNDLED_SCOPED[id(value)] = value
+            _register_scoped(value)
+    elif isinstance(node, list):
+        for item in node:
+            _register_scoped(item)
 
 
 def _explain(error: BaseException) -> Failure:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
+import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -11,6 +15,7 @@ from urllib.parse import urlsplit
 
 from app.verification.fetcher import Fetcher, FetchError
 from app.verification.ob3.credential import (
+    Authentication,
     as_list,
     authenticate,
     check_shape,
@@ -111,7 +116,7 @@ def _verified_list_subject(
     """The list's subject, once the list credential itself verifies and is the issuer's."""
     try:
         check_shape(status_list)
-        auth = authenticate(status_list, fetcher)
+        auth = _authenticate_list(status_list, fetcher)
         failed = [c for c in auth.checks if c.outcome is Outcome.FAIL]
     except Failure as failure:
         auth, failed = None, [failure.to_check()]
@@ -135,6 +140,49 @@ def _verified_list_subject(
     if not isinstance(subject, Mapping) or list_type not in types_of(subject):
         raise invalid(CHECK, f"the issuer's status list is not a {list_type}")
     return subject
+
+
+class _ListCache:
+    """Status lists that verified, by content hash, for a few minutes.
+
+    Every credential of an issuer points at the same list, and verifying that list's proof is
+    as costly as verifying the credential; the content is still re-fetched (revalidated) for
+    every credential, so a changed list is a different key and is verified afresh.
+    """
+
+    def __init__(self, size: int = 256, seconds: float = 300.0) -> None:
+        self._entries: OrderedDict[str, tuple[float, Authentication]] = OrderedDict()
+        self._size, self._seconds = size, seconds
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Authentication | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None or time.monotonic() - found[0] > self._seconds:
+                return None
+            self._entries.move_to_end(key)
+            return found[1]
+
+    def put(self, key: str, auth: Authentication) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic(), auth)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+_VERIFIED_LISTS = _ListCache()
+
+
+def _authenticate_list(status_list: Mapping[str, Any], fetcher: Fetcher) -> Authentication:
+    key = hashlib.sha256(json.dumps(status_list, sort_keys=True).encode()).hexdigest()
+    cached = _VERIFIED_LISTS.get(key)
+    if cached is not None:
+        return cached
+    auth = authenticate(status_list, fetcher)
+    if auth.ok:
+        _VERIFIED_LISTS.put(key, auth)
+    return auth
 
 
 def _check_revocation_list(
