@@ -104,7 +104,7 @@ def seed_demo(base_url: str) -> None:
     show_default="$PORT or 5000",
 )
 def serve(host: str, port: int) -> None:
-    """Serve the app on one process (development and demo), scheduler included."""
+    """Serve the app on one process (development and demo), scheduler included (once)."""
     from werkzeug.serving import run_simple
 
     app = _app()
@@ -117,6 +117,34 @@ def serve(host: str, port: int) -> None:
         start_in_process(settings, extra_allow=extra)
     click.echo(f"Skillproof on http://{host}:{port}/  (Ctrl-C to stop)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run every job once, verify until nothing is due, exit.")
+@click.option("--allow", "extra_allow", default="", hidden=True)
+def jobs(once: bool, extra_allow: str) -> None:
+    """Run a standalone worker (no web server); SIGTERM or Ctrl-C stops it cleanly."""
+    import logging
+    import signal
+    import threading
+
+    from app.config import ConfigError, load_settings
+    from app.db import bind
+    from jobs.scheduler import run_standalone
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from error
+    bind(settings.database_url)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    if not once:
+        click.echo("worker started; SIGTERM or Ctrl-C stops it after the current batch")
+    total = run_standalone(settings, stop, once=once, extra_allow=extra_allow)
+    click.echo(f"worker stopped: {total} credential(s) verified")
 
 
 @main.command()
@@ -142,10 +170,14 @@ def verify(
         settings = load_settings()
     except ConfigError as error:
         raise click.UsageError(str(error)) from error
+    try:
+        fetcher = build_fetcher(settings)
+    except ValueError as error:  # a bad allowlist entry or CA file: a bad option, not a crash
+        raise click.UsageError(str(error)) from error
     stdin = sys.stdin.buffer.read() if "-" in targets else None
     sources = [source_for(target, stdin) for target in targets]
     all_verified = True
-    with build_fetcher(settings) as fetcher:
+    with fetcher:
         for result in verify_many(
             sources, fetcher=fetcher, now=now, emails=emails, concurrency=concurrency
         ):

@@ -35,6 +35,21 @@ class Settings:
     fetch_max_bytes: int = 2 * 1024 * 1024
     ssl_cert_file: str = ""
     ssl_cert_dir: str = ""
+    worker_batch: int = 32
+    worker_concurrency: int = 8
+    claim_lease_seconds: int = 300
+    poll_seconds: float = 1.0
+    nightly_cron: str = "0 2 * * *"
+    unreachable_alert_days: int = 3
+    expiry_warning_days: int = 30
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_starttls: bool = True
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -73,6 +88,21 @@ _ENV_NAMES: dict[str, str] = {
     "fetch_max_bytes": "SKILLPROOF_FETCH_MAX_BYTES",
     "ssl_cert_file": "SSL_CERT_FILE",
     "ssl_cert_dir": "SSL_CERT_DIR",
+    "worker_batch": "SKILLPROOF_WORKER_BATCH",
+    "worker_concurrency": "SKILLPROOF_WORKER_CONCURRENCY",
+    "claim_lease_seconds": "SKILLPROOF_CLAIM_LEASE_SECONDS",
+    "poll_seconds": "SKILLPROOF_POLL_SECONDS",
+    "nightly_cron": "SKILLPROOF_NIGHTLY_CRON",
+    "unreachable_alert_days": "SKILLPROOF_UNREACHABLE_ALERT_DAYS",
+    "expiry_warning_days": "SKILLPROOF_EXPIRY_WARNING_DAYS",
+    "webhook_url": "SKILLPROOF_WEBHOOK_URL",
+    "webhook_secret": "SKILLPROOF_WEBHOOK_SECRET",
+    "smtp_host": "SKILLPROOF_SMTP_HOST",
+    "smtp_port": "SKILLPROOF_SMTP_PORT",
+    "smtp_user": "SKILLPROOF_SMTP_USER",
+    "smtp_password": "SKILLPROOF_SMTP_PASSWORD",
+    "smtp_from": "SKILLPROOF_SMTP_FROM",
+    "smtp_starttls": "SKILLPROOF_SMTP_STARTTLS",
 }
 
 
@@ -110,10 +140,24 @@ def _coerce(raw: str, type_name: Any, env_name: str) -> Any:
 def _finish(settings: Settings) -> Settings:
     if settings.env not in {"development", "production", "test"}:
         raise ConfigError("SKILLPROOF_ENV must be development, production or test")
+    _check_fetching(settings)
     if settings.production:
         return _check_production(settings)
     database = settings.database_url or f"sqlite:///{INSTANCE_DIR / 'skillproof.db'}"
     return replace(settings, database_url=database)
+
+
+def _check_fetching(settings: Settings) -> None:
+    from app.verification.netpolicy import parse_allowlist
+
+    try:
+        parse_allowlist(settings.allow_private_hosts)
+    except ValueError as error:
+        raise ConfigError(f"SKILLPROOF_ALLOW_PRIVATE_HOSTS: {error}") from error
+    if settings.ssl_cert_file and not Path(settings.ssl_cert_file).is_file():
+        raise ConfigError(f"SSL_CERT_FILE={settings.ssl_cert_file!r} is not a readable file")
+    if settings.ssl_cert_dir and not Path(settings.ssl_cert_dir).is_dir():
+        raise ConfigError(f"SSL_CERT_DIR={settings.ssl_cert_dir!r} is not a folder")
 
 
 def _check_production(settings: Settings) -> Settings:

@@ -36,6 +36,8 @@ def test_environment_values_are_typed() -> None:
         pytest.param("SKILLPROOF_RUN_SCHEDULER", "maybe", id="bool"),
         pytest.param("SKILLPROOF_SESSION_HOURS", "ten", id="int"),
         pytest.param("SKILLPROOF_ENV", "staging", id="env"),
+        pytest.param("SKILLPROOF_ALLOW_PRIVATE_HOSTS", "not-an-ip", id="allowlist"),
+        pytest.param("SSL_CERT_FILE", "/no/such/ca.pem", id="ca-file"),
     ],
 )
 def test_bad_values_are_named_in_the_error(name: str, value: str) -> None:

@@ -150,6 +150,12 @@ def _date(
 
 def check_recipient_of(session: Session, assertion: Mapping[str, Any]) -> None:
     """Compare the recipient with the candidate's addresses; only a mismatch changes the verdict."""
+    if isinstance(assertion.get("recipient"), str):  # only OB 0.5 allowed a bare string
+        detail = (
+            "the badge names its recipient as plain text; "
+            "Open Badges 1.0 and later need an identity object"
+        )
+        session.halt("recipient", detail, Verdict.INVALID)
     try:
         outcome = check_recipient(
             assertion.get("recipient"), session.emails, salt=assertion.get("salt")

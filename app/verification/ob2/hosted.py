@@ -152,7 +152,12 @@ def _describe_revoked(session: Session, assertion: Mapping[str, Any]) -> None:
 
 
 def finish(session: Session, assertion: Mapping[str, Any], *, legacy: bool) -> None:
-    """BadgeClass, issuer, hosting policy, dates and recipient of a hosted assertion."""
+    """Dates and recipient, then BadgeClass, issuer and hosting policy of a hosted assertion."""
+    # The assertion's own fields first: a malformed badge is invalid even when a document it
+    # links to cannot be fetched (which would otherwise stop the run as merely unreachable).
+    check_image(session, assertion, legacy=legacy)
+    check_dates(session, assertion, legacy=legacy)
+    check_recipient_of(session, assertion)
     badge = resolve(
         session,
         assertion.get("badge"),
@@ -180,9 +185,6 @@ def finish(session: Session, assertion: Mapping[str, Any], *, legacy: bool) -> N
     else:
         session.fail("hosted-origin", policy.detail, Verdict.INVALID)
     session.passed("revocation", "the issuer does not mark it as revoked")
-    check_image(session, assertion, legacy=legacy)
-    check_dates(session, assertion, legacy=legacy)
-    check_recipient_of(session, assertion)
     collect_evidence(session, assertion, badge, issuer)
 
 
