@@ -237,7 +237,8 @@ class LocalIssuer:
         url = self.badges[slug].url
         with self._lock:
             doc = self._docs[self.path(url)]
-            self._docs[self.path(url)] = replace(doc, status=status, modified=time.time())
+            modified = max(time.time(), doc.modified + 1)
+            self._docs[self.path(url)] = replace(doc, status=status, modified=modified)
 
     # -- serving ---------------------------------------------------------------------------
 
@@ -260,9 +261,11 @@ class LocalIssuer:
     def _set(self, url: str, body: bytes, content_type: str, status: int = 200) -> None:
         path = self.path(url)
         with self._lock:
-            known = path in self._docs
-            self._docs[path] = _Doc(body, content_type, status)
-        if not known:
+            previous = self._docs.get(path)
+            # Last-Modified has one-second resolution: a change must move it forward.
+            modified = max(time.time(), previous.modified + 1) if previous else time.time()
+            self._docs[path] = _Doc(body, content_type, status, modified)
+        if previous is None:
             self.server.route(path, handler=lambda request: self._answer(path, request))
 
     def _answer(self, path: str, request: RecordedRequest) -> Route:
