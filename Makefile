@@ -38,5 +38,10 @@ unit web jobs e2e: setup
 postgres: setup
 	$(BIN)/pytest -m postgres
 
+## make bench: the on-demand benchmarks (not part of make test); each prints ratios
+bench: setup
+	$(BIN)/python bench/verify_ob2.py
+	$(BIN)/python bench/verify_ob3.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import Flask
 
-from app.models import Role
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+ROLE_NAMES = ("admin", "recruiter", "viewer")  # app.models.Role, without importing peewee
 
 
 def _app() -> Flask:
@@ -59,13 +62,11 @@ def create_org(name: str, slug: str, time_zone: str) -> None:
 @main.command("create-user")
 @click.option("--org", "slug", required=True, help="Organisation short name.")
 @click.option("--email", required=True)
-@click.option(
-    "--role", type=click.Choice([r.value for r in Role]), default="recruiter", show_default=True
-)
+@click.option("--role", type=click.Choice(ROLE_NAMES), default="recruiter", show_default=True)
 @click.option("--name", default="")
 def create_user(slug: str, email: str, role: str, name: str) -> None:
     """Create a user; the generated password is printed once."""
-    from app.models import Organization
+    from app.models import Organization, Role
     from app.services import accounts
 
     with _app().app_context(), _db():
@@ -152,7 +153,7 @@ def jobs(once: bool, extra_allow: str) -> None:
 @click.option("--email", "emails", multiple=True, help="The candidate's address (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per target per line.")
 @click.option("--as-of", "as_of", help="Judge dates as of this ISO 8601 instant (UTC if no zone).")
-@click.option("--concurrency", default=16, show_default=True, type=click.IntRange(1, 256))
+@click.option("--concurrency", default=32, show_default=True, type=click.IntRange(1, 256))
 def verify(
     targets: tuple[str, ...],
     emails: tuple[str, ...],
@@ -171,7 +172,7 @@ def verify(
     except ConfigError as error:
         raise click.UsageError(str(error)) from error
     try:
-        fetcher = build_fetcher(settings)
+        fetcher = build_fetcher(settings, connections=concurrency)
     except ValueError as error:  # a bad allowlist entry or CA file: a bad option, not a crash
         raise click.UsageError(str(error)) from error
     stdin = sys.stdin.buffer.read() if "-" in targets else None

@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-n", type=int, default=200, help="number of badges (default 200)")
     parser.add_argument("--latency", type=float, default=0.02, help="seconds per response")
-    parser.add_argument("--concurrency", type=int, default=16, help="skillproof --concurrency")
+    parser.add_argument("--concurrency", type=int, default=32, help="skillproof --concurrency")
     parser.add_argument("--peers", type=Path, default=PEERS, help="the peers folder")
     parser.add_argument("--no-peer", action="store_true", help="time Skillproof only")
     args = parser.parse_args(argv)

@@ -16,10 +16,12 @@ from app.verification.source import Source
 from app.verification.verify import verify
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-DEFAULT_CONCURRENCY = 16
+DEFAULT_CONCURRENCY = 32
 
 
-def build_fetcher(settings: Settings, *, extra_allow: str = "") -> SafeFetcher:
+def build_fetcher(
+    settings: Settings, *, extra_allow: str = "", connections: int = DEFAULT_CONCURRENCY
+) -> SafeFetcher:
     """The one safe fetcher, configured from settings (allowlist, CA files, limits)."""
     allow = ",".join(filter(None, [settings.allow_private_hosts, extra_allow]))
     return SafeFetcher(
@@ -28,6 +30,7 @@ def build_fetcher(settings: Settings, *, extra_allow: str = "") -> SafeFetcher:
         ca_dir=settings.ssl_cert_dir or None,
         total_timeout=settings.fetch_timeout,
         max_bytes=settings.fetch_max_bytes,
+        max_connections=max(connections, 4),
     )
 
 

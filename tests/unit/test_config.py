@@ -51,3 +51,10 @@ def test_dotenv_is_read_in_development(tmp_path, monkeypatch) -> None:  # type: 
     monkeypatch.setattr("app.config.INSTANCE_DIR", tmp_path)
     assert load_settings({}).fetch_timeout == 7.0
     assert load_settings({"SKILLPROOF_FETCH_TIMEOUT": "3"}).fetch_timeout == 3.0
+
+
+def test_cli_role_names_match_the_model() -> None:
+    from app.cli import ROLE_NAMES
+    from app.models import Role
+
+    assert tuple(r.value for r in Role) == ROLE_NAMES
