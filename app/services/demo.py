@@ -10,6 +10,7 @@ from app.models import Candidate, Organization, Role, User
 from app.services import accounts, intake
 from app.services import candidates as candidate_service
 from app.services.demo_issuer import DEMO_CANDIDATES, DemoIssuer
+from app.services.demo_ob3 import OB3_AWARDS, DemoOb3Issuer
 
 DEMO_SLUG = "demo"
 DEMO_USERS = (
@@ -46,6 +47,9 @@ def _seed_candidates(organization: Organization, base_url: str) -> None:
     if Candidate.of(organization).exists():
         return
     issuer = DemoIssuer(INSTANCE_DIR / "demo-issuer", base_url)
+    ob3 = DemoOb3Issuer(INSTANCE_DIR / "demo-issuer", base_url)
     for name, email, awards in DEMO_CANDIDATES:
         candidate = candidate_service.create(organization, name, [email])
-        intake.add_urls(candidate, [issuer.award_url(award) for award in awards])
+        urls = [issuer.award_url(award) for award in awards]
+        urls += [ob3.url(f"{a.slug}.json") for a in OB3_AWARDS if a.email == email]
+        intake.add_urls(candidate, urls)

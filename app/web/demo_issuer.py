@@ -8,9 +8,11 @@ from flask import Blueprint, Response, abort, request
 
 from app.config import INSTANCE_DIR
 from app.services.demo_issuer import ALL_AWARDS, BADGES, DemoIssuer, badge_svg
+from app.services.demo_ob3 import OB3_AWARDS, DemoOb3Issuer
 
 bp = Blueprint("demo_issuer", __name__, url_prefix="/demo-issuer")
 AWARDS = {award.slug: award for award in ALL_AWARDS}
+OB3 = {award.slug: award for award in OB3_AWARDS}
 
 
 def _issuer() -> DemoIssuer:
@@ -63,6 +65,18 @@ def signed(slug: str) -> Response:
     if award is None or award.kind != "signed":
         abort(404)
     return Response(_issuer().signed(award), mimetype="text/plain")
+
+
+@bp.get("/ob3/<slug>.json")
+def ob3_credential(slug: str) -> Response:
+    """An Open Badges 3.0 credential, or the status list."""
+    issuer = DemoOb3Issuer(INSTANCE_DIR / "demo-issuer", request.host_url)
+    if slug == "status":
+        return _json(issuer.status_list(list(OB3_AWARDS)))
+    award = OB3.get(slug)
+    if award is None:
+        abort(404)
+    return _json(issuer.credential(award))
 
 
 @bp.get("/images/<slug>.svg")

@@ -1,0 +1,72 @@
+"""The demo organisation verifies offline against the app's own demo issuer, every verdict right."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app.models import Candidate, Credential
+from jobs import worker
+from tests.conftest import make_settings
+
+EXPECTED = {
+    "amira-cloud": "verified",
+    "amira-k8s": "verified",
+    "amira-security": "expired",
+    "amira-ob3-data": "verified",
+    "ben-sql": "verified",
+    "ben-python": "verified",
+    "ben-cloud": "revoked",
+    "ben-ob3-k8s": "revoked",
+    "chen-viz": "verified",
+    "chen-security": "invalid",
+    "chen-sql": "recipient_mismatch",
+    "dana-python": "verified",
+    "dana-k8s": "revoked",
+    "dana-viz": "verified",
+    "dana-ob3-cloud": "verified",
+}
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, object]]:
+    from app import create_app, db
+
+    for module in ("app.config", "app.services.demo", "app.web.demo_issuer"):
+        monkeypatch.setattr(f"{module}.INSTANCE_DIR", tmp_path, raising=False)
+    settings = make_settings(f"sqlite:///{tmp_path / 'demo.db'}", demo_mode=True)
+    app = create_app(settings)
+    db.migrate()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}", settings
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+def test_demo_seed_verifies_to_every_intended_verdict(demo_server) -> None:  # type: ignore[no-untyped-def]
+    from app.services import demo
+
+    base, settings = demo_server
+    demo.seed(base)
+    demo.seed(base)  # idempotent
+    assert Candidate.select().count() == 4
+    worker.drain(settings, extra_allow=base.removeprefix("http://"))
+    got = {
+        c.source_url.rsplit("/", 1)[1].split(".")[0]: c.verdict
+        for c in Credential.select()
+    }
+    assert got == EXPECTED
+    names = {c.achievement_name for c in Credential.select() if c.verdict == "verified"}
+    assert "Cloud Practitioner" in names and "Python for Data Analysis" in names
+
+
+def test_demo_issuer_is_not_served_outside_demo_mode(app, client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/demo-issuer/issuer.json").status_code in (302, 404)
