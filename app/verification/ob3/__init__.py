@@ -22,6 +22,7 @@ from app.verification.ob3.credential import (
     window_of,
 )
 from app.verification.ob3.errors import Failure, invalid
+from app.verification.ob3.schema import check_schemas
 from app.verification.ob3.status import check_status
 from app.verification.recipient import RecipientOutcome
 from app.verification.result import (
@@ -116,18 +117,10 @@ def _validity(
 ) -> list[Check]:
     """Dates and schema; status only once the credential is known to be authentic (keys)."""
     window = vcjwt.jwt_window(jwt) if jwt else window_of(document)
-    checks = [check_window(window, ctx.now), _schema_check(document)]
+    checks = [check_window(window, ctx.now), *check_schemas(document)]
     if keys is None:
         return checks
     return checks + check_status(document, keys, ctx.fetcher, ctx.now)
-
-
-def _schema_check(document: Mapping[str, Any]) -> Check:
-    if not as_list(document.get("credentialSchema")):
-        return Check("schema", Outcome.SKIP, "declares no JSON Schema")
-    return Check(
-        "schema", Outcome.WARN, "declares a JSON Schema, which is not bundled with Skillproof"
-    )
 
 
 def _authentic(checks: Sequence[Check]) -> bool:
