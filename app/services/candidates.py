@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import peewee
 
-from app.db import write_transaction
+from app.db import db, write_transaction
 from app.models import (
     AuditEntry,
     Candidate,
@@ -154,21 +154,29 @@ def search(
 
 
 def refresh_state(candidate_id: int) -> str:
-    """Recompute a candidate's at-a-glance state from their credentials."""
-    rows = list(
-        Credential.select(Credential.status, Credential.verdict, Credential.stale).where(
-            Credential.candidate == candidate_id
+    """Recompute a candidate's at-a-glance state from their credentials.
+
+    Read and write happen in one write transaction with the candidate locked: workers finishing
+    a candidate's credentials at once would otherwise each write what they read, and the last
+    writer could store a state read before another's verdict (stuck on "Verifying…").
+    """
+    with write_transaction():
+        if isinstance(db.obj, peewee.PostgresqlDatabase):
+            Candidate.select(Candidate.id).where(Candidate.id == candidate_id).for_update().first()
+        rows = list(
+            Credential.select(Credential.status, Credential.verdict, Credential.stale).where(
+                Credential.candidate == candidate_id
+            )
         )
-    )
-    if not rows:
-        state = CandidateState.NONE
-    elif any(row.status != "done" for row in rows):
-        state = CandidateState.PENDING
-    elif all(row.verdict == "verified" for row in rows):
-        state = CandidateState.VERIFIED
-    else:
-        state = CandidateState.ATTENTION
-    Candidate.update(state=state.value).where(Candidate.id == candidate_id).execute()
+        if not rows:
+            state = CandidateState.NONE
+        elif any(row.status != "done" for row in rows):
+            state = CandidateState.PENDING
+        elif all(row.verdict == "verified" for row in rows):
+            state = CandidateState.VERIFIED
+        else:
+            state = CandidateState.ATTENTION
+        Candidate.update(state=state.value).where(Candidate.id == candidate_id).execute()
     return state.value
 
 

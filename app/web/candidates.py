@@ -9,13 +9,13 @@ from typing import Any, cast
 from flask import Blueprint, Response, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from app.models import Candidate, CandidateState, Credential
+from app.models import Candidate, CandidateEmail, CandidateState, Credential
 from app.services import candidates as candidate_service
 from app.services import intake
 from app.services.candidates import CandidateError
 from app.services.verification import credentials_of
 from app.web.auth import can_change
-from app.web.htmx import client_redirect, htmx, render
+from app.web.htmx import client_redirect, htmx, is_partial, render
 from app.web.tenancy import get_or_404, org_id
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
@@ -49,9 +49,22 @@ def _list_context(
         "state_labels": STATE_LABELS,
         "form": form or {},
         "errors": errors or {},
-        "emails": {c.id: candidate_service.emails_of(c) for c in page.items},
+        "emails": _emails_of(page.items),
         "pending": any(c.state == CandidateState.PENDING.value for c in page.items),
     }
+
+
+def _emails_of(candidates: list[Candidate]) -> dict[int, list[str]]:
+    """Every listed candidate's addresses in one query, not one query per row."""
+    emails: dict[int, list[str]] = {candidate.id: [] for candidate in candidates}
+    query = (
+        CandidateEmail.select(CandidateEmail.candidate, CandidateEmail.email)
+        .where(CandidateEmail.candidate.in_(list(emails)))
+        .order_by(CandidateEmail.id)
+    )
+    for row in query:
+        emails[row.candidate_id].append(row.email)
+    return emails
 
 
 @bp.get("/")
@@ -84,7 +97,12 @@ def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
         "candidate": candidate,
         "emails": candidate_service.emails_of(candidate),
         "credentials": credentials,
-        "pending": any(c.pending for c in credentials),
+        # The worker refreshes the candidate's state just after storing a verdict: poll until
+        # that has happened too, or the status shown could stay "Verifying…".
+        "pending": any(c.pending for c in credentials)
+        or candidate.state == CandidateState.PENDING.value,
+        # A fragment swapped into the page also updates the candidate's status out of band.
+        "refresh_state": is_partial(),
         "errors": {},
         "notice": None,
         **extra,
