@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from flask import Blueprint, Response, redirect, request, url_for
 from flask_login import current_user, login_required
+from peewee import fn
 
 from app.models import Candidate, CandidateEmail, CandidateState, Credential
 from app.services import candidates as candidate_service
@@ -19,6 +20,16 @@ from app.web.htmx import client_redirect, htmx, is_partial, render
 from app.web.tenancy import get_or_404, org_id
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
+VERDICT_ORDER = (
+    "verified",
+    "recipient_mismatch",
+    "revoked",
+    "expired",
+    "not_yet_valid",
+    "invalid",
+    "unreachable",
+    "unsupported",
+)
 STATE_LABELS = {
     "": "Any state",
     CandidateState.VERIFIED.value: "All verified",
@@ -50,6 +61,7 @@ def _list_context(
         "form": form or {},
         "errors": errors or {},
         "emails": _emails_of(page.items),
+        "tallies": _tallies_of(page.items),
         "pending": any(c.state == CandidateState.PENDING.value for c in page.items),
     }
 
@@ -65,6 +77,24 @@ def _emails_of(candidates: list[Candidate]) -> dict[int, list[str]]:
     for row in query:
         emails[row.candidate_id].append(row.email)
     return emails
+
+
+def _tallies_of(candidates: list[Candidate]) -> dict[int, list[tuple[str, int]]]:
+    """Each listed candidate's credentials counted by verdict, in one grouped query."""
+    tallies: dict[int, dict[str, int]] = {candidate.id: {} for candidate in candidates}
+    query = (
+        Credential.select(Credential.candidate, Credential.verdict, fn.COUNT(Credential.id))
+        .where(Credential.candidate.in_(list(tallies)) & (Credential.status == "done"))
+        .group_by(Credential.candidate, Credential.verdict)
+        .tuples()
+    )
+    for candidate_id, verdict, count in query:
+        tallies[candidate_id][verdict or "unknown"] = count
+    order = {verdict: n for n, verdict in enumerate(VERDICT_ORDER)}
+    return {
+        cid: sorted(counts.items(), key=lambda item: order.get(item[0], 99))
+        for cid, counts in tallies.items()
+    }
 
 
 @bp.get("/")

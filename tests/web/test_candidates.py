@@ -203,3 +203,30 @@ def test_viewer_can_read_candidates(
     auth.login(viewer.email)
     page = client.get(f"/candidates/{candidate.id}")
     assert page.status_code == 200 and "Add credentials" not in page.text
+
+
+def test_list_counts_each_candidates_credentials_by_verdict(
+    signed_in: FlaskClient, org: Organization
+) -> None:
+    candidate = candidate_service.create(org, "Ada", ["ada@example.com"])
+    intake.add_urls(candidate, [f"https://issuer.example/a/{n}" for n in range(3)])
+    verdicts = iter(["verified", "verified", "revoked"])
+    for credential in Credential.select().order_by(Credential.id):
+        Credential.update(status="done", verdict=next(verdicts)).where(
+            Credential.id == credential.id
+        ).execute()
+    candidate_service.refresh_state(candidate.id)
+    assert "2 verified · 1 revoked" in signed_in.get("/candidates/").text
+
+
+def test_progress_fragment_also_refreshes_the_candidate_status_out_of_band(
+    signed_in: FlaskClient, org: Organization
+) -> None:
+    candidate = candidate_service.create(org, "Ada", ["ada@example.com"])
+    intake.add_urls(candidate, ["https://issuer.example/a/1"])
+    fragment = signed_in.get(
+        f"/candidates/{candidate.id}/progress", headers={"HX-Request": "true"}
+    ).text
+    assert 'id="candidate-state" hx-swap-oob="innerHTML"' in fragment
+    page = signed_in.get(f"/candidates/{candidate.id}").text
+    assert page.count('id="candidate-state"') == 1
