@@ -1,4 +1,8 @@
-"""Job functions: claim due credentials, verify them concurrently, store the results."""
+"""Job functions: claim due credentials, verify them concurrently, store the results.
+
+Every function here lives at module level, takes primitive arguments (and the settings), opens
+its own database connection and calls the services: no Flask request context.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,15 @@ import os
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 
 from app.config import Settings
 from app.db import db
-from app.services import verification
+from app.services import alerts, operations, verification, webhooks
 from app.services.checking import build_fetcher
 from app.verification.http import SafeFetcher
 
 log = logging.getLogger(__name__)
-BATCH = 32
-CONCURRENCY = 8
 
 _fetchers: dict[int, SafeFetcher] = {}
 _fetchers_lock = threading.Lock()
@@ -28,32 +31,44 @@ def worker_name() -> str:
 
 def fetcher_for(settings: Settings, extra_allow: str = "") -> SafeFetcher:
     """One shared fetcher (and HTTP cache) per process and configuration."""
-    key = hash((settings.allow_private_hosts, extra_allow, settings.ssl_cert_file))
+    pool = max(settings.worker_concurrency, 20)
+    key = hash((settings.allow_private_hosts, extra_allow, settings.ssl_cert_file, pool))
     with _fetchers_lock:
         if key not in _fetchers:
-            _fetchers[key] = build_fetcher(settings, extra_allow=extra_allow)
+            _fetchers[key] = build_fetcher(settings, extra_allow=extra_allow, connections=pool)
         return _fetchers[key]
 
 
 def process_due(
-    settings: Settings, *, extra_allow: str = "", batch: int = BATCH, concurrency: int = CONCURRENCY
+    settings: Settings,
+    *,
+    extra_allow: str = "",
+    batch: int | None = None,
+    concurrency: int | None = None,
+    name: str | None = None,
+    now: datetime | None = None,
 ) -> int:
     """Claim one batch of due credentials and verify them; returns how many were verified."""
     fetcher = fetcher_for(settings, extra_allow)
-    name = worker_name()
+    worker = name or worker_name()
+    lease = timedelta(seconds=settings.claim_lease_seconds)
+    unreachable_after = timedelta(days=settings.unreachable_alert_days)
     with db.connection_context():
-        ids = verification.claim_due(name, batch)
+        ids = verification.claim_due(worker, batch or settings.worker_batch, now, lease=lease)
     if not ids:
         return 0
 
     def run(credential_id: int) -> None:
         with db.connection_context():
             try:
-                verification.verify_credential(credential_id, fetcher, worker=name)
+                verification.verify_credential(
+                    credential_id, fetcher, worker=worker, unreachable_after=unreachable_after
+                )
             except Exception:  # one bad credential must not stop the batch
                 log.exception("verification of credential %s failed", credential_id)
 
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="verify") as pool:
+    workers = max(1, min(concurrency or settings.worker_concurrency, len(ids)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify") as pool:
         list(pool.map(run, ids))
     return len(ids)
 
@@ -67,3 +82,40 @@ def drain(settings: Settings, *, extra_allow: str = "", limit: int = 10_000) -> 
             return total
         total += done
     return total
+
+
+def run_until(stop: threading.Event, settings: Settings, *, extra_allow: str = "") -> int:
+    """Verify due work until `stop` is set, resting `poll_seconds` whenever nothing is due."""
+    total = 0
+    while not stop.is_set():
+        try:
+            done = process_due(settings, extra_allow=extra_allow)
+        except Exception:  # a lost database connection: wait and try again
+            log.exception("claiming due credentials failed")
+            done = 0
+        total += done
+        if not done:
+            stop.wait(settings.poll_seconds)
+    return total
+
+
+def nightly(settings: Settings, now: datetime | None = None) -> int:
+    """Enqueue every organisation whose nightly re-verification is due; returns credentials."""
+    with db.connection_context():
+        return operations.run_due_nightlies(settings.nightly_cron, now)
+
+
+def watch_expiry(settings: Settings, now: datetime | None = None) -> int:
+    """Warn about credentials that expire within the warning window."""
+    warning = timedelta(days=settings.expiry_warning_days)
+    with db.connection_context():
+        return operations.record("expiry-watch", lambda: alerts.watch_expiry(now, warning), now=now)
+
+
+def notify(settings: Settings, now: datetime | None = None) -> int:
+    """Queue and send alert notifications on the channels switched on (none by default)."""
+    if not webhooks.channels(settings):
+        return 0
+    with db.connection_context():
+        webhooks.enqueue(settings, now)
+        return webhooks.deliver_due(settings, now)

@@ -22,8 +22,8 @@ from app.models import (
     VerificationRun,
     utcnow,
 )
+from app.services import alerts, images
 from app.services import candidates as candidate_service
-from app.services import images
 from app.verification.fetcher import ACCEPT_IMAGE, ACCEPT_JSON, Fetcher, FetchError, FetchResponse
 from app.verification.result import Verdict, VerificationResult
 from app.verification.source import Source
@@ -66,8 +66,13 @@ def requeue(credential: Credential, *, trigger: str = "user", user: User | None 
     candidate_service.refresh_state(credential.candidate_id)
 
 
-def claim_due(worker: str, limit: int, now: datetime | None = None) -> list[int]:
-    """Claim up to `limit` due credentials under a lease; returns their ids."""
+def claim_due(
+    worker: str, limit: int, now: datetime | None = None, *, lease: timedelta = LEASE
+) -> list[int]:
+    """Claim up to `limit` due credentials under a lease; returns their ids.
+
+    A claim whose worker died expires with its lease and is taken again.
+    """
     moment = now or utcnow()
     due = (
         Credential.select(Credential.id)
@@ -91,7 +96,7 @@ def claim_due(worker: str, limit: int, now: datetime | None = None) -> list[int]
         (
             Credential.update(
                 claimed_by=worker,
-                claimed_until=moment + LEASE,
+                claimed_until=moment + lease,
                 status=CredentialStatus.VERIFYING.value,
             )
             .where(Credential.id.in_(ids) & expired_or_free)
@@ -103,15 +108,39 @@ def claim_due(worker: str, limit: int, now: datetime | None = None) -> list[int]
     return [row.id for row in claimed]
 
 
+# Only what a run reads: a full 35-column row costs more to build than the query takes.
+_SOURCE_FIELDS = (
+    Credential.id,
+    Credential.organization,
+    Credential.candidate,
+    Credential.source_url,
+    Credential.source_name,
+    Credential.source_data,
+)
+_STATE_FIELDS = (
+    Credential.id,
+    Credential.organization,
+    Credential.candidate,
+    Credential.verdict,
+    Credential.attempts,
+    Credential.queued_trigger,
+    Credential.queued_by,
+    Credential.achievement_name,
+    Credential.last_checked_at,
+    Credential.created_at,
+)
+
+
 def verify_credential(
     credential_id: int,
     fetcher: Fetcher,
     *,
     now: datetime | None = None,
     worker: str | None = None,
+    unreachable_after: timedelta = alerts.DEFAULT_UNREACHABLE_AFTER,
 ) -> VerificationRun | None:
-    """Verify one stored credential and append the run; None if it vanished meanwhile."""
-    credential = Credential.get_or_none(Credential.id == credential_id)
+    """Verify one stored credential, append the run and raise any alert; None if it vanished."""
+    credential = Credential.select(*_SOURCE_FIELDS).where(Credential.id == credential_id).first()
     if credential is None:
         return None
     started = utcnow()
@@ -121,14 +150,24 @@ def verify_credential(
     )
     image = _image(credential, result, recorder)
     with write_transaction():
-        if not Credential.select().where(Credential.id == credential_id).exists():
+        current = _locked(credential_id)
+        if current is None:
             return None
-        run = _store_run(credential, result, started, recorder)
-        _apply(credential, result, started, worker)
+        run = _store_run(current, result, started, recorder)
+        _apply(current, result, started, worker)
+        alerts.on_run(current, run, now or started, unreachable_after)
         if image is not None:
             _store_image(credential, *image)
     candidate_service.refresh_state(credential.candidate_id)
     return run
+
+
+def _locked(credential_id: int) -> Credential | None:
+    """The credential as it is now, locked until the transaction ends (SQLite locks it all)."""
+    query = Credential.select(*_STATE_FIELDS).where(Credential.id == credential_id)
+    if isinstance(db.obj, peewee.PostgresqlDatabase):
+        query = query.for_update()
+    return query.first()
 
 
 def _source(credential: Credential) -> Source:
@@ -165,17 +204,20 @@ def _store_run(
         elapsed_ms=result.elapsed_ms,
         result_json=json.dumps(result.to_dict(), ensure_ascii=False),
     )
-    for url, response in recorder.responses.items():
-        small = len(response.content) <= MAX_EVIDENCE_BYTES
-        EvidenceDocument.create(
-            organization=credential.organization_id,
-            run=run,
-            url=url,
-            status=response.status,
-            sha256=hashlib.sha256(response.content).hexdigest(),
-            content_type=response.headers.get("content-type", "")[:128],
-            body=response.content if small else None,
-        )
+    documents = [
+        {
+            "organization": credential.organization_id,
+            "run": run.id,
+            "url": url,
+            "status": response.status,
+            "sha256": hashlib.sha256(response.content).hexdigest(),
+            "content_type": response.headers.get("content-type", "")[:128],
+            "body": response.content if len(response.content) <= MAX_EVIDENCE_BYTES else None,
+        }
+        for url, response in recorder.responses.items()
+    ]
+    if documents:
+        EvidenceDocument.insert_many(documents).execute()
     return run
 
 
@@ -188,8 +230,7 @@ def _apply(
     )
     attempts = credential.attempts + 1 if result.verdict is Verdict.UNREACHABLE else 0
     retry = timedelta(minutes=min(2 ** min(attempts, 9), 360))
-    fields = {
-        "status": CredentialStatus.DONE.value,
+    fields: dict[str, object] = {
         "verdict": credential.verdict if keep_last_good else result.verdict.value,
         "stale": keep_last_good,
         "attempts": attempts,
@@ -197,12 +238,15 @@ def _apply(
         "next_check_at": now + (retry if attempts else RECHECK_AFTER),
         "queued_trigger": "schedule",
         "queued_by": None,
-        "claimed_by": None,
-        "claimed_until": None,
     }
     if not keep_last_good:
         fields.update(_evidence_fields(result))
-    Credential.update(**fields).where(Credential.id == credential.id).execute()
+    release = {"status": CredentialStatus.DONE.value, "claimed_by": None, "claimed_until": None}
+    still_ours = Credential.id == credential.id
+    if worker:  # a worker whose lease ran out must not release another worker's claim
+        still_ours &= Credential.claimed_by.is_null() | (Credential.claimed_by == worker)
+    if not Credential.update(**fields, **release).where(still_ours).execute():
+        Credential.update(**fields).where(Credential.id == credential.id).execute()
 
 
 def _evidence_fields(result: VerificationResult) -> dict[str, object]:
@@ -252,6 +296,11 @@ def _cleaned(data: bytes) -> tuple[str, bytes] | None:
 
 def _store_image(credential: Credential, content_type: str, data: bytes) -> None:
     digest = hashlib.sha256(data).hexdigest()
+    stored = CredentialImage.select(CredentialImage.sha256).where(
+        CredentialImage.credential == credential
+    )
+    if any(row.sha256 == digest for row in stored):
+        return  # the same image: nothing to replace
     CredentialImage.delete().where(CredentialImage.credential == credential).execute()
     CredentialImage.create(
         organization=credential.organization_id,
@@ -279,3 +328,42 @@ def credentials_of(candidate: Candidate) -> list[Credential]:
     return list(
         Credential.select().where(Credential.candidate == candidate).order_by(Credential.id)
     )
+
+
+def enqueue_all(organization_id: int, now: datetime | None = None) -> int:
+    """Make every settled credential of an organisation due now (the nightly pass)."""
+    moment = now or utcnow()
+    return int(
+        Credential.update(next_check_at=moment, queued_trigger="schedule", queued_by=None)
+        .where(
+            (Credential.organization == organization_id)
+            & (Credential.status == CredentialStatus.DONE.value)
+            & (Credential.next_check_at > moment)
+        )
+        .execute()
+    )
+
+
+def history_receipt(credential: Credential) -> dict[str, object]:
+    """Every run of a credential, oldest first, with its checks and document hashes."""
+    runs = sorted(runs_of(credential), key=lambda run: (run.started_at, run.id))
+    return {
+        "credential_id": credential.id,
+        "source": credential.source_url or credential.source_name,
+        "runs": [
+            {
+                "run_id": run.id,
+                "trigger": run.trigger,
+                "triggered_by": run.triggered_by_id,
+                "started_at": run.started_at.isoformat(),
+                "finished_at": run.finished_at.isoformat(),
+                "verdict": run.verdict,
+                "documents": [
+                    {"url": d.url, "status": d.status, "sha256": d.sha256}
+                    for d in run.documents.order_by(EvidenceDocument.id)
+                ],
+                "result": json.loads(run.result_json),
+            }
+            for run in runs
+        ],
+    }

@@ -59,10 +59,7 @@ def test_demo_seed_verifies_to_every_intended_verdict(demo_server) -> None:  # t
     demo.seed(base)  # idempotent
     assert Candidate.select().count() == 4
     worker.drain(settings, extra_allow=base.removeprefix("http://"))
-    got = {
-        c.source_url.rsplit("/", 1)[1].split(".")[0]: c.verdict
-        for c in Credential.select()
-    }
+    got = {c.source_url.rsplit("/", 1)[1].split(".")[0]: c.verdict for c in Credential.select()}
     assert got == EXPECTED
     names = {c.achievement_name for c in Credential.select() if c.verdict == "verified"}
     assert "Cloud Practitioner" in names and "Python for Data Analysis" in names
