@@ -1,0 +1,37 @@
+"""The scoring policy: every factor in one versioned place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.ranking.model import Tier
+
+# Bump whenever a factor or the formula changes; stored with every exported ranking.
+POLICY_VERSION = "2026.11-1"
+
+DEFAULT_TIER_FACTORS: dict[Tier, float] = {
+    Tier.TRUSTED: 1.0,
+    Tier.NEUTRAL: 0.9,
+    Tier.UNKNOWN: 0.7,
+    Tier.BLOCKED: 0.0,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Factors that turn one credential into evidence of a skill (each between 0 and 1)."""
+
+    tier_factors: dict[Tier, float] = field(default_factory=lambda: dict(DEFAULT_TIER_FACTORS))
+    stale: float = 0.8  # verified before, issuer unreachable since
+    outside_recency: float = 0.5  # issued before the role's recency window
+    below_level: float = 0.5  # carries a level below the role's minimum
+    version: str = POLICY_VERSION
+
+    def __post_init__(self) -> None:
+        for tier, value in self.tier_factors.items():
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"the {tier.value} factor must be between 0 and 1")
+
+    def tier(self, tier: Tier) -> float:
+        found = self.tier_factors.get(tier)
+        return DEFAULT_TIER_FACTORS[tier] if found is None else found

@@ -1,0 +1,318 @@
+"""Rank an organisation's candidates for a role: load evidence, call app.ranking, cache, export."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import lru_cache
+
+import peewee
+
+from app.db import write_transaction
+from app.models import (
+    Candidate,
+    Credential,
+    Organization,
+    RankingExport,
+    RankingSettings,
+    RoleProfile,
+    Skill,
+    User,
+    VerificationRun,
+)
+from app.ranking import (
+    CandidateScore,
+    Evidence,
+    Importance,
+    Policy,
+    Profile,
+    Requirement,
+    StackRule,
+    Tier,
+    rank,
+    score_candidate,
+)
+from app.ranking.taxonomy import Label, normalise
+from app.services import roles as role_service
+from app.services import skills as skill_service
+from app.services.accounts import audit
+
+CACHE_SIZE = 16
+
+
+@dataclass
+class RoleRanking:
+    """A role's ranking as computed for one state of the organisation's data."""
+
+    role_id: int
+    token: str
+    policy: Policy
+    profile: Profile
+    scores: list[CandidateScore]
+    credential_names: dict[int, str] = field(default_factory=dict)
+    computed_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    memo: dict[object, object] = field(default_factory=dict)  # views cache derived markup here
+
+    def of(self, candidate_id: int) -> CandidateScore | None:
+        return next((s for s in self.scores if s.candidate_id == candidate_id), None)
+
+    def position(self, candidate_id: int) -> int | None:
+        return next(
+            (n for n, s in enumerate(self.scores, 1) if s.candidate_id == candidate_id), None
+        )
+
+
+_cache: OrderedDict[tuple[int, str], RoleRanking] = OrderedDict()
+_lock = threading.Lock()
+_computing = threading.Lock()
+
+
+def token(organization: Organization | int) -> str:
+    """Changes whenever a verification finishes, a credential arrives, a candidate is added,
+    edited, archived or deleted (the count), or a ranking input changes; one cheap round trip,
+    so pages can ask every few seconds.
+    """
+    fn = peewee.fn
+    org = organization.id if isinstance(organization, Organization) else organization
+    row = (
+        Organization.select(
+            VerificationRun.of(org).select(fn.MAX(VerificationRun.id)),
+            Credential.of(org).select(fn.MAX(Credential.id)),
+            Candidate.of(org).select(fn.COUNT(Candidate.id)),
+            Candidate.of(org).select(fn.MAX(Candidate.updated_at)),
+            RankingSettings.of(org).select(RankingSettings.revision),
+        )
+        .where(Organization.id == org)
+        .tuples()
+        .first()
+    )
+    parts = [str(value) for value in (row or ())]
+    return hashlib.sha256("|".join([*parts, date.today().isoformat()]).encode()).hexdigest()[:16]
+
+
+def ranking_for(role: RoleProfile, now: datetime | None = None) -> RoleRanking:
+    """The role's ranking, recomputed only when the organisation's data changed."""
+    current = token(role.organization_id)
+    key = (role.id, current)
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+            return cached
+    with _computing:  # concurrent requests wait for one computation instead of repeating it
+        with _lock:
+            cached = _cache.get(key)
+        if cached is not None:
+            return cached
+        result = compute(role, current, now or datetime.now(UTC))
+    with _lock:
+        _cache[key] = result
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return result
+
+
+def compute(role: RoleProfile, current: str, now: datetime) -> RoleRanking:
+    """Load every candidate's evidence and score it against the role profile."""
+    organization = role.organization_id
+    evidence, names, unmatched = load_evidence(organization)
+    if unmatched and skill_service.add_evidence_skills(organization, unmatched):
+        evidence, names, _ = load_evidence(organization)
+    policy = Policy(tier_factors=role_service.tier_factors(organization))
+    profile = profile_of(role)
+    stacks = stack_rules(organization)
+    people = (
+        Candidate.of(organization)
+        .select(Candidate.id, Candidate.name)
+        .where(Candidate.archived == False)  # noqa: E712
+        .tuples()
+    )
+    scores = [
+        score_candidate(
+            candidate_id,
+            name,
+            profile,
+            evidence.get(candidate_id, []),
+            policy=policy,
+            now=now,
+            stacks=stacks,
+            names=names,
+        )
+        for candidate_id, name in people
+    ]
+    return RoleRanking(
+        role.id, current, policy, profile, rank(scores, profile), _display(evidence), now
+    )
+
+
+def profile_of(role: RoleProfile) -> Profile:
+    requirements = tuple(
+        Requirement(
+            skill_id=row.skill_id,
+            name=row.skill.name,
+            importance=Importance(row.importance),
+            weight=row.weight,
+            min_level=row.min_level,
+            recency_months=row.recency_months,
+        )
+        for row in role_service.requirements_of(role)
+    )
+    return Profile(requirements, gate=bool(role.gate))
+
+
+def load_evidence(
+    organization: Organization | int,
+) -> tuple[dict[int, list[Evidence]], dict[int, str], list[Label]]:
+    """Every credential of the organisation's active candidates, as ranking evidence."""
+    index = skill_service.build_index(organization)
+    resolver = skill_service.ClaimResolver(index, skill_service.evidence_skill_ids(organization))
+    tiers = role_service.tiers_of(organization)
+    query = (
+        Credential.of(organization)
+        .select(
+            Credential.id,
+            Credential.candidate,
+            Credential.achievement_name,
+            Credential.issuer_name,
+            Credential.issuer_url,
+            Credential.verdict,
+            Credential.stale,
+            Credential.issued_on,
+            Credential.expires,
+            Credential.skills_json,
+        )
+        .join(Candidate)
+        .where(Candidate.archived == False)  # noqa: E712
+    )
+    evidence: dict[int, list[Evidence]] = defaultdict(list)
+    names: dict[int, str] = {}
+    # Raw rows: peewee's per-value conversion would double the time at 100,000 credentials.
+    for row in Credential._meta.database.execute(query):
+        cid, candidate, name, issuer, issuer_url, verdict, stale, issued, expires, skills = row
+        names[cid] = _normalised(name)
+        evidence[candidate].append(
+            Evidence(
+                credential_id=cid,
+                candidate_id=candidate,
+                name=name or "Untitled credential",
+                issuer=issuer,
+                verdict=verdict,
+                stale=bool(stale),
+                tier=tiers.get(role_service.issuer_key(issuer_url, issuer), Tier.UNKNOWN),
+                issued_on=_utc(issued),
+                expires=_utc(expires),
+                claims=resolver.claims(skills),
+            )
+        )
+    return evidence, names, list(resolver.unmatched.values())
+
+
+def _utc(value: object) -> datetime | None:
+    """A stored naive-UTC timestamp (text on SQLite, a datetime on PostgreSQL), made aware."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if isinstance(value, datetime) else None
+
+
+@lru_cache(maxsize=4096)
+def _normalised(name: str) -> str:
+    return normalise(name)
+
+
+def _display(evidence: dict[int, list[Evidence]]) -> dict[int, str]:
+    return {item.credential_id: item.name for items in evidence.values() for item in items}
+
+
+def stack_rules(organization: Organization | int) -> list[StackRule]:
+    return [
+        StackRule(
+            rule_id=rule.id,
+            name=rule.name,
+            count=rule.count,
+            member_names=role_service.normalised_member_names(rule),
+            member_skills=frozenset(role_service.ids(rule.member_skills_json)),
+            grants=tuple(role_service.ids(rule.grants_json)),
+        )
+        for rule in role_service.stacks_of(organization)
+    ]
+
+
+def skill_names(organization: Organization | int) -> dict[int, str]:
+    return {s.id: s.name for s in Skill.visible_to(organization).select(Skill.id, Skill.name)}
+
+
+# Export
+
+CSV_HEADER = [
+    "rank",
+    "candidate",
+    "score",
+    "meets_required",
+    "missing_required",
+    "skill",
+    "importance",
+    "weight",
+    "credential",
+    "verified",
+    "trust",
+    "stale",
+    "recency",
+    "level",
+    "points",
+    "max_points",
+    "policy_version",
+]
+
+
+def export_csv(role: RoleProfile, actor: User | None) -> str:
+    """The ranking with one row per candidate and skill, recorded with its policy version."""
+    ranking = ranking_for(role)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for position, score in enumerate(ranking.scores, 1):
+        missing = "; ".join(r.name for r in score.missing_required)
+        for row in score.rows or ():
+            found = row.factors.as_dict() if row.factors else {}
+            writer.writerow(
+                [
+                    position,
+                    _safe_cell(score.name),
+                    f"{score.score:.1f}",
+                    "yes" if score.meets_required else "no",
+                    _safe_cell(missing),
+                    _safe_cell(row.requirement.name),
+                    row.requirement.importance.value,
+                    row.requirement.weight,
+                    _safe_cell(row.evidence.name if row.evidence else ""),
+                    *(
+                        f"{found[k]:.2f}" if found else ""
+                        for k in ("verified", "trust", "stale", "recency", "level")
+                    ),
+                    f"{row.points:.1f}",
+                    f"{row.max_points:.1f}",
+                    ranking.policy.version,
+                ]
+            )
+    text = buffer.getvalue()
+    with write_transaction():
+        RankingExport.create(
+            organization=role.organization_id,
+            role=role,
+            policy_version=ranking.policy.version,
+            candidates=len(ranking.scores),
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+            created_by=actor,
+        )
+        audit(role.organization_id, actor, "ranking.exported", role.title, ranking.policy.version)
+    return text
+
+
+def _safe_cell(text: str) -> str:
+    """Spreadsheet programs run cells that start with = + - @ as formulas; neutralise them."""
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

@@ -1,0 +1,59 @@
+"""The demo organisation's roles rank the demo candidates on their verified badges."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app.models import Organization, RoleProfile
+from app.services import ranking as ranking_service
+from jobs import worker
+from tests.conftest import make_settings
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, object]]:
+    from app import create_app, db
+
+    for module in ("app.config", "app.services.demo", "app.web.demo_issuer"):
+        monkeypatch.setattr(f"{module}.INSTANCE_DIR", tmp_path, raising=False)
+    settings = make_settings(f"sqlite:///{tmp_path / 'demo.db'}", demo_mode=True)
+    app = create_app(settings)
+    db.migrate()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}", settings
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+def test_demo_roles_rank_demo_candidates_with_explanations(demo_server) -> None:  # type: ignore[no-untyped-def]
+    from app.services import demo
+
+    base, settings = demo_server
+    demo.seed(base)
+    demo.seed(base)  # idempotent: still two roles
+    organization = Organization.by_slug(demo.DEMO_SLUG)
+    assert RoleProfile.of(organization).count() == 2
+    worker.drain(settings, extra_allow=base.removeprefix("http://"))
+
+    analyst = RoleProfile.of(organization).where(RoleProfile.title == "Data analyst").get()
+    ranking = ranking_service.ranking_for(analyst)
+    first = ranking.scores[0]
+    assert first.name == "Ben Okafor" and first.meets_required and first.score > 50
+    chen = next(s for s in ranking.scores if s.name == "Chen Wei")
+    assert not chen.meets_required and "SQL" in {r.name for r in chen.missing_required}
+
+    cloud = RoleProfile.of(organization).where(RoleProfile.title == "Cloud support engineer").get()
+    top = ranking_service.ranking_for(cloud).scores[0]
+    assert top.name == "Amira Haddad" and top.meets_required
+    assert any(s.kind == "renew" for s in top.suggestions)  # her security badge expired
+    linux = next(row for row in top.rows if row.requirement.name == "Linux")
+    assert linux.evidence is not None and linux.evidence.name == "Cloud Practitioner"
