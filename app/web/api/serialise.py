@@ -1,0 +1,113 @@
+"""Rows as the API's JSON objects; one place, so every endpoint answers the same shape."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import url_for
+
+from app.models import Candidate, CandidateEmail, Credential, VerificationRun
+from app.services import verification
+from app.web.api.common import iso
+
+
+def candidates(rows: list[Candidate]) -> list[dict[str, Any]]:
+    """Many candidates with their addresses and credentials in three queries, not 2N+1."""
+    ids = [row.id for row in rows]
+    emails: dict[int, list[str]] = {i: [] for i in ids}
+    for email in (
+        CandidateEmail.select().where(CandidateEmail.candidate.in_(ids)).order_by(CandidateEmail.id)
+    ):
+        emails[email.candidate_id].append(email.email)
+    held: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    for credential in (
+        Credential.select().where(Credential.candidate.in_(ids)).order_by(Credential.id)
+    ):
+        held[credential.candidate_id].append(credential_summary(credential))
+    return [_candidate(row, emails[row.id], held[row.id]) for row in rows]
+
+
+def candidate(row: Candidate) -> dict[str, Any]:
+    return candidates([row])[0]
+
+
+def _candidate(row: Candidate, emails: list[str], held: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "emails": emails,
+        "notes": row.notes,
+        "archived": bool(row.archived),
+        "state": row.state,
+        "created_at": iso(row.created_at),
+        "updated_at": iso(row.updated_at),
+        "credentials": held,
+        "url": url_for("api.show_candidate", candidate_id=row.id),
+    }
+
+
+def credential_summary(row: Credential) -> dict[str, Any]:
+    """What a list shows: where it came from, how far verification got, the verdict."""
+    return {
+        "id": row.id,
+        "candidate_id": row.candidate_id,
+        "source_url": row.source_url,
+        "source_filename": row.source_name,
+        "status": row.status,
+        "verdict": row.verdict,
+        "stale": bool(row.stale),
+        "format": row.format,
+        "issuer": {"name": row.issuer_name, "url": row.issuer_url},
+        "achievement": {"name": row.achievement_name, "type": row.achievement_type},
+        "issued_on": iso(row.issued_on),
+        "expires": iso(row.expires),
+        "last_checked_at": iso(row.last_checked_at),
+        "next_check_at": iso(row.next_check_at),
+        "url": url_for("api.show_credential", credential_id=row.id),
+    }
+
+
+def credential_detail(row: Credential) -> dict[str, Any]:
+    """Everything: the verdict, the checks behind it, the evidence and the run history."""
+    runs = verification.runs_of(row)
+    latest = json.loads(runs[0].result_json) if runs else None
+    return {
+        **credential_summary(row),
+        "recipient": row.recipient,
+        "recipient_detail": row.recipient_detail,
+        "description": row.description,
+        "criteria": row.criteria,
+        "image_url": row.image_url,
+        "skills": json.loads(row.skills_json or "[]"),
+        "checks": latest["checks"] if latest else [],
+        "result": latest,
+        "runs": [run_summary(run) for run in runs],
+    }
+
+
+def run_summary(run: VerificationRun) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "trigger": run.trigger,
+        "started_at": iso(run.started_at),
+        "finished_at": iso(run.finished_at),
+        "verdict": run.verdict,
+        "elapsed_ms": run.elapsed_ms,
+    }
+
+
+def receipt(row: Credential, run: VerificationRun) -> dict[str, Any]:
+    """The last run in full, with the hash of every document it fetched (as the web receipt)."""
+    return {
+        "credential_id": row.id,
+        "run_id": run.id,
+        "trigger": run.trigger,
+        "started_at": iso(run.started_at),
+        "finished_at": iso(run.finished_at),
+        "documents": [
+            {"url": d.url, "status": d.status, "sha256": d.sha256, "content_type": d.content_type}
+            for d in run.documents
+        ],
+        "result": json.loads(run.result_json),
+    }
