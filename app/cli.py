@@ -80,6 +80,38 @@ def create_user(slug: str, email: str, role: str, name: str) -> None:
     click.echo(f"created {new.user.email} ({role}); password: {new.password}")
 
 
+@main.command("create-token")
+@click.option("--org", "slug", required=True, help="Organisation short name.")
+@click.option("--name", required=True, help="The system that will use it, e.g. Greenhouse.")
+@click.option("--scope", type=click.Choice(("read", "write")), default="read", show_default=True)
+def create_token(slug: str, name: str, scope: str) -> None:
+    """Create an API token; the token is printed once (only its hash is stored)."""
+    from app.models import Organization
+    from app.services import api_tokens
+
+    with _app().app_context(), _db():
+        organization = Organization.by_slug(slug)
+        if organization is None:
+            raise click.ClickException(f"no organisation with the short name {slug!r}")
+        try:
+            new = api_tokens.create(organization, name, scope)
+        except api_tokens.TokenError as error:
+            raise click.ClickException(str(error)) from error
+    # The token alone on stdout, so that TOKEN=$(skillproof create-token ...) works.
+    click.echo(f"created API token {new.token.name!r} ({scope}) for {slug}; shown once:", err=True)
+    click.echo(new.secret)
+
+
+@main.command("load-skills")
+def load_skills() -> None:
+    """Add or refresh the shipped skills taxonomy (migrations load it the first time)."""
+    from app.services import skills
+
+    with _app().app_context(), _db():
+        added, updated = skills.load_taxonomy()
+    click.echo(f"skills taxonomy: {added} added, {updated} updated")
+
+
 @main.command("seed-demo")
 @click.option(
     "--base-url",
@@ -122,8 +154,7 @@ def serve(host: str, port: int) -> None:
 
 @main.command()
 @click.option("--once", is_flag=True, help="Run every job once, verify until nothing is due, exit.")
-@click.option("--allow", "extra_allow", default="", hidden=True)
-def jobs(once: bool, extra_allow: str) -> None:
+def jobs(once: bool) -> None:
     """Run a standalone worker (no web server); SIGTERM or Ctrl-C stops it cleanly."""
     import logging
     import signal
@@ -144,7 +175,7 @@ def jobs(once: bool, extra_allow: str) -> None:
         signal.signal(signum, lambda *_: stop.set())
     if not once:
         click.echo("worker started; SIGTERM or Ctrl-C stops it after the current batch")
-    total = run_standalone(settings, stop, once=once, extra_allow=extra_allow)
+    total = run_standalone(settings, stop, once=once)
     click.echo(f"worker stopped: {total} credential(s) verified")
 
 

@@ -29,6 +29,8 @@ class Settings:
     run_scheduler: bool = True
     demo_mode: bool = False
     login_rate_limit: str = "10 per minute"
+    api_rate_limit: str = "600 per minute"  # per API token
+    api_verify_seconds: float = 20.0  # the time limit of POST /api/v1/verify
     rate_limit_storage: str = "memory://"
     session_hours: int = 12
     fetch_timeout: float = 10.0
@@ -82,6 +84,8 @@ _ENV_NAMES: dict[str, str] = {
     "run_scheduler": "SKILLPROOF_RUN_SCHEDULER",
     "demo_mode": "SKILLPROOF_DEMO_MODE",
     "login_rate_limit": "SKILLPROOF_LOGIN_RATE_LIMIT",
+    "api_rate_limit": "SKILLPROOF_API_RATE_LIMIT",
+    "api_verify_seconds": "SKILLPROOF_API_VERIFY_SECONDS",
     "rate_limit_storage": "SKILLPROOF_RATE_LIMIT_STORAGE",
     "session_hours": "SKILLPROOF_SESSION_HOURS",
     "fetch_timeout": "SKILLPROOF_FETCH_TIMEOUT",

@@ -13,6 +13,8 @@ from app.models.accounts import (
     normalise_email,
     utcnow,
 )
+from app.models.alerts import Alert, AlertDelivery, AlertKind, DeliveryStatus, JobState
+from app.models.api import ApiScope, ApiToken
 from app.models.credentials import (
     Candidate,
     CandidateEmail,
@@ -24,8 +26,35 @@ from app.models.credentials import (
     ImportBatch,
     VerificationRun,
 )
+from app.models.ranking import (
+    IssuerTrust,
+    RankingExport,
+    RankingSettings,
+    RoleProfile,
+    RoleSkill,
+    ShortlistEntry,
+    Skill,
+    SkillMapping,
+    StackRule,
+)
 
 __all__ = [
+    "ApiScope",
+    "ApiToken",
+    "StackRule",
+    "SkillMapping",
+    "Skill",
+    "ShortlistEntry",
+    "RoleSkill",
+    "RoleProfile",
+    "RankingSettings",
+    "RankingExport",
+    "IssuerTrust",
+    "Alert",
+    "AlertDelivery",
+    "AlertKind",
+    "DeliveryStatus",
+    "JobState",
     "AuditEntry",
     "BaseModel",
     "Candidate",

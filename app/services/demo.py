@@ -32,6 +32,7 @@ def seed(base_url: str) -> str:
             if User.by_email(email) is None
         ]
         _seed_candidates(organization, base_url)
+        _seed_roles(organization, base_url)
     if not created:
         return f"demo organisation ready; sign-in details in {path}"
     lines = [f"{new.user.role:<10} {new.user.email}  {new.password}" for new in created]
@@ -53,3 +54,10 @@ def _seed_candidates(organization: Organization, base_url: str) -> None:
         urls = [issuer.award_url(award) for award in awards]
         urls += [ob3.url(f"{a.slug}.json") for a in OB3_AWARDS if a.email == email]
         intake.add_urls(candidate, urls)
+
+
+def _seed_roles(organization: Organization, base_url: str) -> None:
+    """Two example roles whose skills the demo badges prove (see demo_roles)."""
+    from app.services import demo_roles
+
+    demo_roles.seed_roles(organization, DemoIssuer(INSTANCE_DIR / "demo-issuer", base_url))

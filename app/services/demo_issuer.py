@@ -20,6 +20,16 @@ from jwcrypto import jwk, jws
 
 OB2 = "https://w3id.org/openbadges/v2"
 PREFIX = "/demo-issuer"
+# Real ESCO concept ids (see app/ranking/data); ESCO has no Kubernetes or Linux skill, so those
+# align to the academy's own framework and arrive in the taxonomy "from evidence".
+ESCO_SKILL = "http://data.europa.eu/esco/skill/"
+CLOUD = "bd14968e-e409-45af-b362-3495ed7b10e0"
+PYTHON = "ccd0a1d9-afda-43d9-b901-96344886e14d"
+DATA_ANALYTICS = "97bd1c21-66b2-4b7e-ad0f-e3cda590e378"
+SQL = "598de5b0-5b58-4ea7-8058-a4bc4d18c742"
+CYBER_SECURITY = "8088750d-8388-4170-a76f-48354c469c44"
+VISUALISATION = "348b74cd-49ce-4844-8bdf-ec188b497213"
+DEMO_FRAMEWORK = "Skillproof Demo Academy skills"
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,7 @@ BADGES = {
             "cloud-practitioner",
             "Cloud Practitioner",
             "Deploys and operates services on a public cloud.",
-            (("cloud computing", "ESCO", "S5.6.1"), ("Linux", "ESCO", "S5.5.2")),
+            (("cloud computing", "ESCO", CLOUD), ("Linux", DEMO_FRAMEWORK, "linux")),
             "#2563eb",
         ),
         DemoBadge(
@@ -46,8 +56,8 @@ BADGES = {
             "Python for Data Analysis",
             "Cleans, analyses and visualises data with Python.",
             (
-                ("Python (computer programming)", "ESCO", "S5.6.3"),
-                ("data analytics", "ESCO", "S2.7.1"),
+                ("Python (computer programming)", "ESCO", PYTHON),
+                ("data analytics", "ESCO", DATA_ANALYTICS),
             ),
             "#16a34a",
         ),
@@ -55,28 +65,28 @@ BADGES = {
             "sql-analytics",
             "SQL Analytics",
             "Writes analytical SQL over relational databases.",
-            (("SQL", "ESCO", "S5.6.4"), ("data analytics", "ESCO", "S2.7.1")),
+            (("SQL", "ESCO", SQL), ("data analytics", "ESCO", DATA_ANALYTICS)),
             "#9333ea",
         ),
         DemoBadge(
             "kubernetes-admin",
             "Kubernetes Administrator",
             "Runs production Kubernetes clusters.",
-            (("Kubernetes", "ESCO", "S5.6.7"), ("cloud computing", "ESCO", "S5.6.1")),
+            (("Kubernetes", DEMO_FRAMEWORK, "kubernetes"), ("cloud computing", "ESCO", CLOUD)),
             "#0891b2",
         ),
         DemoBadge(
             "security-fundamentals",
             "Security Fundamentals",
             "Applies core information-security controls.",
-            (("information security", "ESCO", "S5.2.1"),),
+            (("information security", "ESCO", CYBER_SECURITY),),
             "#dc2626",
         ),
         DemoBadge(
             "data-visualisation",
             "Data Visualisation",
             "Designs clear charts and dashboards.",
-            (("data visualisation", "ESCO", "S2.7.3"),),
+            (("data visualisation", "ESCO", VISUALISATION),),
             "#ea580c",
         ),
     )
@@ -154,7 +164,9 @@ class DemoIssuer:
                     "targetName": name,
                     "targetFramework": framework,
                     "targetCode": code,
-                    "targetUrl": f"https://esco.example/skill/{code}",
+                    "targetUrl": ESCO_SKILL + code
+                    if framework == "ESCO"
+                    else self.url(f"skills/{code}"),
                 }
                 for name, framework, code in badge.skills
             ],

@@ -6,6 +6,7 @@ from flask import Flask, Response, current_app
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from app.web.api import errors as api_errors
 from app.web.auth import limiter, login_manager
 from app.web.htmx import htmx, render
 
@@ -38,10 +39,28 @@ def init_web(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.web import alerts, auth, candidates, credentials, dashboard, imports, roles, settings
+    from app.web import (
+        alerts,
+        auth,
+        candidates,
+        credentials,
+        dashboard,
+        imports,
+        issuers,
+        operations,
+        roles,
+        settings,
+        skills,
+        stacks,
+    )
 
-    for module in (auth, dashboard, candidates, credentials, imports, roles, alerts, settings):
+    blueprints = (auth, dashboard, candidates, credentials, imports, roles, alerts, operations)
+    for module in (*blueprints, skills, issuers, stacks, settings):
         app.register_blueprint(module.bp)
+    from app.web import api
+
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # token-authenticated, no cookies: nothing for CSRF to forge
     if app.extensions["skillproof.settings"].demo_mode:
         from app.web import demo_issuer
 
@@ -72,6 +91,8 @@ ERROR_TITLES = {
 
 
 def _http_error(error: HTTPException) -> Response:
+    if api_errors.is_api_request():
+        return api_errors.http_error(error)
     status = error.code or 500
     title = ERROR_TITLES.get(status, error.name)
     message = _error_message(status, error)
@@ -79,6 +100,8 @@ def _http_error(error: HTTPException) -> Response:
 
 
 def _csrf_error(error: CSRFError) -> Response:
+    if api_errors.is_api_request():  # only an unknown address or method gets here
+        return api_errors.http_error(api_errors.routing_error() or error)
     message = "Your form expired or came from another site. Reload the page and try again."
     return render(
         "errors/error.html", "content", status=400, title=ERROR_TITLES[400], message=message

@@ -1,4 +1,4 @@
-"""Organisation settings: users and their roles (admins only)."""
+"""Organisation settings: users and their roles, API tokens (admins only)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import cast
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from flask_login import current_user
 
-from app.models import Role, User
-from app.services import accounts
+from app.models import ApiScope, ApiToken, Role, User
+from app.services import accounts, api_tokens
 from app.web.auth import admin_only
 from app.web.htmx import htmx, render
 
@@ -58,3 +58,46 @@ def update(user_id: int) -> Response:
     if htmx:
         return _page()
     return cast(Response, redirect(url_for("settings.index")))
+
+
+def _tokens_page(status: int = 200, **extra: object) -> Response:
+    context = {
+        "tokens": api_tokens.tokens_of(current_user.organization_id),
+        "scopes": list(ApiScope),
+        "errors": {},
+        "form": {},
+        "created": None,
+    }
+    return render("settings/tokens.html", "tokens_panel", status=status, **{**context, **extra})
+
+
+@bp.get("/tokens")
+@admin_only
+def tokens() -> Response:
+    """API tokens of the organisation, for applicant-tracking systems."""
+    return _tokens_page()
+
+
+@bp.post("/tokens")
+@admin_only
+def create_token() -> Response:
+    """Create a named, scoped API token; its secret is shown once."""
+    form = {key: request.form.get(key, "").strip() for key in ("name", "scope")}
+    try:
+        new = api_tokens.create(
+            current_user.organization_id, form["name"], form["scope"], actor=current_user
+        )
+    except api_tokens.TokenError as error:
+        return _tokens_page(status=422, errors={"create": str(error)}, form=form)
+    return _tokens_page(status=201, created=new)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@admin_only
+def revoke_token(token_id: int) -> Response:
+    """Revoke a token: it is refused from the next request on."""
+    token = ApiToken.get_in(current_user.organization_id, token_id) or abort(404)
+    api_tokens.revoke(token, current_user)
+    if htmx:
+        return _tokens_page()
+    return cast(Response, redirect(url_for("settings.tokens"), code=303))
