@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from app.config import INSTANCE_DIR
+from app import config
 from app.db import write_transaction
 from app.models import Candidate, Organization, Role, User
 from app.services import accounts, intake
@@ -21,7 +21,7 @@ DEMO_USERS = (
 
 def seed(base_url: str) -> str:
     """Create the demo organisation, users and candidates once; later runs change nothing."""
-    path = INSTANCE_DIR / "demo-credentials.txt"
+    path = config.INSTANCE_DIR / "demo-credentials.txt"
     with write_transaction():
         organization = Organization.by_slug(DEMO_SLUG) or accounts.create_organization(
             "Demo Employer Ltd", DEMO_SLUG, "Europe/London"
@@ -36,7 +36,7 @@ def seed(base_url: str) -> str:
     if not created:
         return f"demo organisation ready; sign-in details in {path}"
     lines = [f"{new.user.role:<10} {new.user.email}  {new.password}" for new in created]
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    config.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.chmod(path, 0o600)
     with os.fdopen(descriptor, "a") as handle:
@@ -47,8 +47,8 @@ def seed(base_url: str) -> str:
 def _seed_candidates(organization: Organization, base_url: str) -> None:
     if Candidate.of(organization).exists():
         return
-    issuer = DemoIssuer(INSTANCE_DIR / "demo-issuer", base_url)
-    ob3 = DemoOb3Issuer(INSTANCE_DIR / "demo-issuer", base_url)
+    issuer = DemoIssuer(config.INSTANCE_DIR / "demo-issuer", base_url)
+    ob3 = DemoOb3Issuer(config.INSTANCE_DIR / "demo-issuer", base_url)
     for name, email, awards in DEMO_CANDIDATES:
         candidate = candidate_service.create(organization, name, [email])
         urls = [issuer.award_url(award) for award in awards]
@@ -60,4 +60,4 @@ def _seed_roles(organization: Organization, base_url: str) -> None:
     """Two example roles whose skills the demo badges prove (see demo_roles)."""
     from app.services import demo_roles
 
-    demo_roles.seed_roles(organization, DemoIssuer(INSTANCE_DIR / "demo-issuer", base_url))
+    demo_roles.seed_roles(organization, DemoIssuer(config.INSTANCE_DIR / "demo-issuer", base_url))

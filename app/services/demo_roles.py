@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app import config
 from app.models import Organization, RoleProfile, Skill
 from app.ranking import Importance, Tier
 from app.ranking.taxonomy import Label
@@ -14,11 +15,13 @@ from app.services.demo_issuer import (
     DATA_ANALYTICS,
     DEMO_FRAMEWORK,
     ESCO_SKILL,
+    PREFIX,
     PYTHON,
     SQL,
     VISUALISATION,
     DemoIssuer,
 )
+from app.services.demo_ob3 import DemoOb3Issuer
 from app.services.roles import RequirementInput
 
 ICT_SUPPORT = "c2296e2e-5fef-4f24-a24f-e5b3792268be"
@@ -55,7 +58,10 @@ def seed_roles(organization: Organization, issuer: DemoIssuer) -> None:
     if RoleProfile.of(organization).exists():
         return
     skill_service.add_evidence_skills(organization, _academy_skills())
-    role_service.set_tier(organization, None, issuer.base, "Skillproof Demo Academy", Tier.TRUSTED)
+    # Trust keys on the issuer identity the proof binds: the OB 2.0 profile and the OB 3.0 DID.
+    ob3 = DemoOb3Issuer(config.INSTANCE_DIR / "demo-issuer", issuer.base.removesuffix(PREFIX))
+    for identity in (issuer.issuer_id, ob3.did):
+        role_service.set_tier(organization, None, identity, "Skillproof Demo Academy", Tier.TRUSTED)
     for title, description, wanted in DEMO_ROLES:
         role = role_service.create(organization, None, title, description)
         for key, importance, weight in wanted:

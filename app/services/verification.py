@@ -121,6 +121,7 @@ _STATE_FIELDS = (
     Credential.id,
     Credential.organization,
     Credential.candidate,
+    Credential.status,
     Credential.verdict,
     Credential.attempts,
     Credential.queued_trigger,
@@ -241,7 +242,13 @@ def _apply(
     }
     if not keep_last_good:
         fields.update(_evidence_fields(result))
-    release = {"status": CredentialStatus.DONE.value, "claimed_by": None, "claimed_until": None}
+    status = CredentialStatus.DONE.value
+    if credential.status == CredentialStatus.QUEUED.value:
+        # "Verify again" was pressed while this run was under way: honour it, don't swallow it.
+        status = CredentialStatus.QUEUED.value
+        fields.update(next_check_at=now)
+        del fields["queued_trigger"], fields["queued_by"]
+    release = {"status": status, "claimed_by": None, "claimed_until": None}
     still_ours = Credential.id == credential.id
     if worker:  # a worker whose lease ran out must not release another worker's claim
         still_ours &= Credential.claimed_by.is_null() | (Credential.claimed_by == worker)
@@ -254,7 +261,9 @@ def _evidence_fields(result: VerificationResult) -> dict[str, object]:
     return {
         "format": result.format[:32],
         "issuer_name": ((issuer.name if issuer else None) or "")[:300],
-        "issuer_url": (issuer.url or issuer.id or "") if issuer else "",
+        # The identity the proof or hosting binds (profile URL, DID), not a self-declared homepage:
+        # issuer trust in ranking keys on it.
+        "issuer_url": (issuer.id or issuer.url or "") if issuer else "",
         "achievement_name": ((achievement.name if achievement else None) or "")[:300],
         "achievement_type": ((achievement.type if achievement else None) or "")[:100],
         "description": (achievement.description or "") if achievement else "",
@@ -264,8 +273,22 @@ def _evidence_fields(result: VerificationResult) -> dict[str, object]:
         "expires": result.expires,
         "recipient": result.recipient.value,
         "recipient_detail": result.recipient_detail or "",
-        "skills_json": json.dumps([skill.to_dict() for skill in result.skills]),
+        "skills_json": json.dumps(_skills_of(result)),
     }
+
+
+def _skills_of(result: VerificationResult) -> list[dict[str, object]]:
+    """Alignments (with the level the credential carries, if any), then tags, for ranking."""
+    achievement = result.achievement
+    level = achievement.results[0] if achievement and achievement.results else None
+    skills: list[dict[str, object]] = [
+        {**skill.to_dict(), **({"level": level} if level else {})} for skill in result.skills
+    ]
+    aligned = {str(item["name"]).casefold() for item in skills}
+    for tag in achievement.tags if achievement else ():
+        if tag.strip() and tag.casefold() not in aligned:
+            skills.append({"name": tag.strip()[:200], "kind": "tag"})
+    return skills
 
 
 def _image(

@@ -22,6 +22,7 @@ AUTHENTICITY_CHECKS = {"recipient"}
 
 def _context(credential: Credential) -> dict[str, Any]:
     result = verification.latest_result(credential) or {}
+    skills = json.loads(credential.skills_json or "[]")
     checks = result.get("checks", [])
     return {
         "credential": credential,
@@ -30,7 +31,8 @@ def _context(credential: Credential) -> dict[str, Any]:
         "result": result,
         "authenticity": [c for c in checks if c["id"] not in AUTHENTICITY_CHECKS],
         "ownership": [c for c in checks if c["id"] in AUTHENTICITY_CHECKS],
-        "skills": json.loads(credential.skills_json or "[]"),
+        "skills": [s for s in skills if s.get("kind") != "tag"],
+        "tags": [s["name"] for s in skills if s.get("kind") == "tag"],
         "runs": verification.runs_of(credential),
         "has_image": CredentialImage.select()
         .where(CredentialImage.credential == credential)
@@ -81,6 +83,18 @@ def receipt(credential_id: int) -> Response:
     }
     response = Response(json.dumps(body, indent=2, ensure_ascii=False), mimetype="application/json")
     filename = f"skillproof-receipt-{credential.id}-run-{run.id}.json"
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
+
+
+@bp.get("/<int:credential_id>/history.json")
+@login_required
+def history(credential_id: int) -> Response:
+    """Every run of the credential, oldest first, as a downloadable JSON audit trail."""
+    credential = get_or_404(Credential, credential_id)
+    body = json.dumps(verification.history_receipt(credential), indent=2, ensure_ascii=False)
+    response = Response(body, mimetype="application/json")
+    filename = f"skillproof-history-{credential.id}.json"
     response.headers["Content-Disposition"] = f"attachment; filename={filename}"
     return response
 

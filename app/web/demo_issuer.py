@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, Response, abort, request
 
-from app.config import INSTANCE_DIR
+from app import config
 from app.services.demo_issuer import ALL_AWARDS, BADGES, DemoIssuer, badge_svg
 from app.services.demo_ob3 import OB3_AWARDS, DemoOb3Issuer
 
@@ -16,7 +16,7 @@ OB3 = {award.slug: award for award in OB3_AWARDS}
 
 
 def _issuer() -> DemoIssuer:
-    return DemoIssuer(INSTANCE_DIR / "demo-issuer", request.host_url)
+    return DemoIssuer(config.INSTANCE_DIR / "demo-issuer", request.host_url)
 
 
 def _json(document: object) -> Response:
@@ -70,7 +70,7 @@ def signed(slug: str) -> Response:
 @bp.get("/ob3/<slug>.json")
 def ob3_credential(slug: str) -> Response:
     """An Open Badges 3.0 credential, or the status list."""
-    issuer = DemoOb3Issuer(INSTANCE_DIR / "demo-issuer", request.host_url)
+    issuer = DemoOb3Issuer(config.INSTANCE_DIR / "demo-issuer", request.host_url)
     if slug == "status":
         return _json(issuer.status_list(list(OB3_AWARDS)))
     award = OB3.get(slug)

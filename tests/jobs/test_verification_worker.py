@@ -153,3 +153,33 @@ def test_deleting_a_candidate_removes_every_trace_but_an_audit_entry(
     assert EvidenceDocument.select().count() == 0
     assert "credentials=1" in entry.detail and DEFAULT_EMAIL not in entry.detail
     assert AuditEntry.select().where(AuditEntry.action == "candidate.delete").count() == 1
+
+
+def test_verify_again_pressed_during_a_run_is_not_swallowed(
+    app: Flask,
+    settings,
+    candidate: Candidate,
+    issuer: LocalIssuer,  # type: ignore[no-untyped-def]
+) -> None:
+    from app.verification.http import SafeFetcher
+    from app.verification.netpolicy import parse_allowlist
+
+    credential = _credential(candidate, issuer.hosted("a1").url)
+    (claimed,) = verification.claim_due("worker-a", 5)
+    verification.requeue(Credential.get_by_id(claimed))  # pressed while worker-a verifies
+    with SafeFetcher(allowlist=parse_allowlist("127.0.0.1")) as fetcher:
+        verification.verify_credential(claimed, fetcher, worker="worker-a")
+    stored = Credential.get_by_id(credential.id)
+    assert stored.verdict == "verified" and stored.status == "queued"
+    assert verification.claim_due("worker-b", 5) == [credential.id]
+
+
+def test_issuer_identity_stored_is_the_bound_profile_not_its_homepage(
+    app: Flask,
+    settings,
+    candidate: Candidate,
+    issuer: LocalIssuer,  # type: ignore[no-untyped-def]
+) -> None:
+    credential = _credential(candidate, issuer.hosted("a1").url)
+    worker.drain(settings)
+    assert Credential.get_by_id(credential.id).issuer_url == issuer.kit.issuer_id

@@ -102,3 +102,25 @@ def test_hostile_badge_text_is_escaped(signed_in: FlaskClient, verified) -> None
         page = signed_in.get(url).text
         assert "<img src=x" not in page and "<script>alert" not in page
         assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_history_export_lists_every_run_oldest_first(  # type: ignore[no-untyped-def]
+    signed_in: FlaskClient, verified, issuer, database_url: str
+) -> None:
+    from app.services.verification import requeue
+
+    credential = verified()
+    issuer.revoke("a1", "Awarded in error")
+    requeue(credential)
+    worker.drain(make_settings(database_url, allow_private_hosts="127.0.0.1"))
+    body = json.loads(signed_in.get(f"/credentials/{credential.id}/history.json").data)
+    assert [run["verdict"] for run in body["runs"]] == ["verified", "revoked"]
+    assert all(doc["sha256"] for run in body["runs"] for doc in run["documents"])
+
+
+def test_tags_are_listed_apart_from_aligned_skills(signed_in: FlaskClient, verified) -> None:  # type: ignore[no-untyped-def]
+    credential = verified()
+    skills = json.loads(Credential.get_by_id(credential.id).skills_json)
+    assert {"name": "robotics", "kind": "tag"} in skills
+    page = signed_in.get(f"/credentials/{credential.id}").text
+    assert "<dt>Tags</dt><dd>robotics, python</dd>" in page

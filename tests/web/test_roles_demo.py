@@ -19,8 +19,7 @@ from tests.conftest import make_settings
 def demo_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, object]]:
     from app import create_app, db
 
-    for module in ("app.config", "app.services.demo", "app.web.demo_issuer"):
-        monkeypatch.setattr(f"{module}.INSTANCE_DIR", tmp_path, raising=False)
+    monkeypatch.setattr("app.config.INSTANCE_DIR", tmp_path)
     settings = make_settings(f"sqlite:///{tmp_path / 'demo.db'}", demo_mode=True)
     app = create_app(settings)
     db.migrate()
