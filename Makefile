@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 5000
+export PORT
 
 .PHONY: run test setup lint typecheck unit web jobs e2e postgres bench clean
 
@@ -42,6 +43,9 @@ postgres: setup
 bench: setup
 	$(BIN)/python bench/verify_ob2.py
 	$(BIN)/python bench/verify_ob3.py
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/ranking.py
+	$(BIN)/python bench/sweep.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
