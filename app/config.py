@@ -14,6 +14,9 @@ from dotenv import dotenv_values
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("SKILLPROOF_INSTANCE_DIR", PROJECT_ROOT / "instance"))
 DEV_SECRET_PREFIX = "dev-insecure-"
+# Werkzeug spools uploads to disk before any view (or the CSRF check) runs: without a cap an
+# anonymous POST can fill the disk. A 5 MiB CSV, percent-encoded when imported, stays under it.
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
 
 
 class ConfigError(RuntimeError):
@@ -29,6 +32,7 @@ class Settings:
     run_scheduler: bool = True
     demo_mode: bool = False
     login_rate_limit: str = "10 per minute"
+    proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-For names the client
     api_rate_limit: str = "600 per minute"  # per API token
     api_verify_seconds: float = 20.0  # the time limit of POST /api/v1/verify
     rate_limit_storage: str = "memory://"
@@ -70,6 +74,7 @@ class Settings:
             "REMEMBER_COOKIE_SECURE": self.production,
             "PERMANENT_SESSION_LIFETIME": self.session_hours * 3600,
             "WTF_CSRF_TIME_LIMIT": None,
+            "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
             "RATELIMIT_STORAGE_URI": self.rate_limit_storage,
             "TESTING": self.env == "test",
             **self.extra,
@@ -84,6 +89,7 @@ _ENV_NAMES: dict[str, str] = {
     "run_scheduler": "SKILLPROOF_RUN_SCHEDULER",
     "demo_mode": "SKILLPROOF_DEMO_MODE",
     "login_rate_limit": "SKILLPROOF_LOGIN_RATE_LIMIT",
+    "proxy_hops": "SKILLPROOF_PROXY_HOPS",
     "api_rate_limit": "SKILLPROOF_API_RATE_LIMIT",
     "api_verify_seconds": "SKILLPROOF_API_VERIFY_SECONDS",
     "rate_limit_storage": "SKILLPROOF_RATE_LIMIT_STORAGE",

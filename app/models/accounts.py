@@ -11,6 +11,8 @@ from flask_login import UserMixin
 
 from app.db import db
 
+MAX_ID = 2**63 - 1  # the largest primary key SQLite and PostgreSQL store
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -69,6 +71,8 @@ class TenantModel(BaseModel):
 
     @classmethod
     def get_in(cls, organization: Organization | int, pk: int) -> Self | None:
+        if not 0 < pk <= MAX_ID:  # no such row, and the database driver would overflow
+            return None
         return cls.of(organization).where(cls.id == pk).first()
 
 

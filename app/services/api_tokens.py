@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+import peewee
+
 from app.db import write_transaction
 from app.models import ApiScope, ApiToken, AuditEntry, Organization, User, utcnow
 from app.services.accounts import AccountError, audit
@@ -62,8 +64,15 @@ def authenticate(secret: str) -> ApiToken | None:
     """The active token with this secret, or None; looked up on every request, never cached."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    return ApiToken.get_or_none(
-        (ApiToken.token_hash == digest(secret)) & ApiToken.revoked_at.is_null()
+    # A deactivated user saw the secrets of the tokens they created: those stop with them.
+    creator_active = User.id.is_null() | (User.active == True)  # noqa: E712
+    return (
+        ApiToken.select()
+        .join(User, peewee.JOIN.LEFT_OUTER, on=(ApiToken.created_by == User.id))
+        .where(
+            (ApiToken.token_hash == digest(secret)) & ApiToken.revoked_at.is_null() & creator_active
+        )
+        .first()
     )
 
 

@@ -179,7 +179,8 @@ def send_email(settings: Settings, alert: Alert) -> None:
     if not recipients:
         return None
     message = EmailMessage()
-    message["Subject"] = f"Skillproof alert: {alert.message[:120]}"
+    # Badge and candidate names reach the message: a line break there is refused in a header.
+    message["Subject"] = f"Skillproof alert: {' '.join(alert.message.split())[:120]}"
     message["From"] = settings.smtp_from
     message["To"] = ", ".join(recipients)
     message.set_content(alert.message)

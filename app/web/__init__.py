@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.web.api import errors as api_errors
 from app.web.auth import limiter, login_manager
@@ -28,6 +29,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def init_web(app: Flask) -> None:
     """Wire extensions, headers, error pages and blueprints into `app`."""
+    hops = app.extensions["skillproof.settings"].proxy_hops
+    if hops:  # only then is X-Forwarded-For the client's address rather than anyone's claim
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     htmx.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

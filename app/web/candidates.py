@@ -278,7 +278,7 @@ def export() -> Response:
         ]
     )
     for candidate in Candidate.of(org_id()).order_by(Candidate.name, Candidate.id):
-        emails = " ".join(candidate_service.emails_of(candidate))
+        emails = _cell(" ".join(candidate_service.emails_of(candidate)))
         credentials = list(
             Credential.of(org_id()).where(Credential.candidate == candidate).order_by(Credential.id)
         )

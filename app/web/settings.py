@@ -18,7 +18,8 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 def _page(status: int = 200, **extra: object) -> Response:
     users = User.of(current_user.organization_id).order_by(User.email)
     context = {"users": users, "roles": list(Role), "errors": {}, "form": {}, "created": None}
-    return render("settings/users.html", "users_panel", status=status, **{**context, **extra})
+    response = render("settings/users.html", "users_panel", status=status, **{**context, **extra})
+    return _no_store(response)
 
 
 @bp.get("/users")
@@ -68,7 +69,14 @@ def _tokens_page(status: int = 200, **extra: object) -> Response:
         "form": {},
         "created": None,
     }
-    return render("settings/tokens.html", "tokens_panel", status=status, **{**context, **extra})
+    response = render("settings/tokens.html", "tokens_panel", status=status, **{**context, **extra})
+    return _no_store(response)
+
+
+def _no_store(response: Response) -> Response:
+    """A new password or token secret is shown once: no browser cache keeps a copy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/tokens")

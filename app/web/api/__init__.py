@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, g, request
 from flask_limiter.util import get_remote_address
 
+from app.models import ApiToken
 from app.services import api_tokens
 from app.web.api.errors import ApiError, error_response
 from app.web.auth import limiter
@@ -20,10 +21,19 @@ def _bearer() -> str | None:
     return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
 
 
+def _token() -> ApiToken | None:
+    """The request's valid token, looked up once: the rate limit needs it before the gate does."""
+    if "api_token_found" not in g:
+        secret = _bearer()
+        g.api_token_found = api_tokens.authenticate(secret) if secret else None
+    return g.get("api_token_found")
+
+
 def _rate_key() -> str:
-    """Each token has its own budget; requests without one share their address's."""
-    secret = _bearer()
-    return f"api-token:{api_tokens.digest(secret)}" if secret else f"api-ip:{get_remote_address()}"
+    """Each valid token has its own budget; other requests share their address's."""
+    # Keyed by the bearer text alone, every made-up token would get a fresh budget.
+    found = _token()
+    return f"api-token:{found.id}" if found else f"api-ip:{get_remote_address()}"
 
 
 def _rate_limit() -> str:
@@ -38,8 +48,7 @@ def _authenticate() -> Response | None:
     request.max_content_length = MAX_BODY_BYTES
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    secret = _bearer()
-    token = api_tokens.authenticate(secret) if secret else None
+    token = _token()
     if token is None:
         return error_response(ApiError(401))
     g.api_token = token

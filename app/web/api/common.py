@@ -50,7 +50,7 @@ def json_body(allowed: Iterable[str]) -> dict[str, Any]:
         raise ApiError(415)
     try:
         body = json.loads(request.get_data(cache=True) or b"null")
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # deep nesting recurses
         raise ApiError(400, "The body is not valid JSON.", code="invalid_json") from error
     if not isinstance(body, dict):
         raise ApiError(422, "The body must be a JSON object.", details={"fields": {}})
