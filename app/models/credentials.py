@@ -27,6 +27,9 @@ class Candidate(TenantModel):
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
+    class Meta:
+        indexes = ((("organization", "archived", "name"), False),)  # migration 006
+
 
 class CandidateEmail(BaseModel):
     candidate = peewee.ForeignKeyField(Candidate, backref="emails", on_delete="CASCADE")
