@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from app.config import Settings
 from app.models import Organization, Role, User
@@ -139,3 +141,23 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
     yield postgres_server.rsplit("/", 1)[0] + f"/{name}"
     with psycopg.connect(postgres_server, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def demo_server(  # a demo-mode app served on loopback: its own demo issuer answers
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[str, Settings]]:
+    from app import create_app, db
+
+    monkeypatch.setattr("app.config.INSTANCE_DIR", tmp_path)
+    settings = make_settings(f"sqlite:///{tmp_path / 'demo.db'}", demo_mode=True)
+    app = create_app(settings)
+    db.migrate()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}", settings
+    finally:
+        server.shutdown()
+        thread.join(5)

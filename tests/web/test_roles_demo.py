@@ -2,35 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from werkzeug.serving import make_server
-
 from app.models import Organization, RoleProfile
 from app.services import ranking as ranking_service
 from jobs import worker
-from tests.conftest import make_settings
-
-
-@pytest.fixture
-def demo_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, object]]:
-    from app import create_app, db
-
-    monkeypatch.setattr("app.config.INSTANCE_DIR", tmp_path)
-    settings = make_settings(f"sqlite:///{tmp_path / 'demo.db'}", demo_mode=True)
-    app = create_app(settings)
-    db.migrate()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.port}", settings
-    finally:
-        server.shutdown()
-        thread.join(5)
 
 
 def test_demo_roles_rank_demo_candidates_with_explanations(demo_server) -> None:  # type: ignore[no-untyped-def]
