@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 
 from app.config import Settings
 from app.db import db
-from app.services import alerts, operations, verification, webhooks
+from app.services import alerts, batches, operations, verification, webhooks
 from app.services.checking import build_fetcher
 from app.verification.http import SafeFetcher
 
@@ -55,21 +56,46 @@ def process_due(
     unreachable_after = timedelta(days=settings.unreachable_alert_days)
     with db.connection_context():
         ids = verification.claim_due(worker, batch or settings.worker_batch, now, lease=lease)
-    if not ids:
-        return 0
+        if not ids:
+            return 0
+        progress = batches.BatchProgress(ids)
+    due: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for credential_id in ids:
+        due.put(credential_id)
 
-    def run(credential_id: int) -> None:
-        with db.connection_context():
+    def verify_one(credential_id: int) -> None:
+        try:
+            verification.verify_credential(
+                credential_id,
+                fetcher,
+                worker=worker,
+                unreachable_after=unreachable_after,
+                emails=progress.emails_of(credential_id),
+                refresh_candidate=False,
+            )
+        except Exception:  # one bad credential must not stop the batch
+            log.exception("verification of credential %s failed", credential_id)
+        finally:
             try:
-                verification.verify_credential(
-                    credential_id, fetcher, worker=worker, unreachable_after=unreachable_after
-                )
-            except Exception:  # one bad credential must not stop the batch
-                log.exception("verification of credential %s failed", credential_id)
+                progress.finished(credential_id)
+            except Exception:
+                log.exception("candidate state after credential %s failed", credential_id)
+
+    def run() -> None:
+        # One connection per thread for the whole batch: opening and closing one per
+        # credential cost more CPU than verifying it.
+        with db.connection_context():
+            while True:
+                try:
+                    credential_id = due.get_nowait()
+                except queue.Empty:
+                    return
+                verify_one(credential_id)
 
     workers = max(1, min(concurrency or settings.worker_concurrency, len(ids)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify") as pool:
-        list(pool.map(run, ids))
+        for future in [pool.submit(run) for _ in range(workers)]:
+            future.result()
     return len(ids)
 
 

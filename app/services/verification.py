@@ -22,7 +22,7 @@ from app.models import (
     VerificationRun,
     utcnow,
 )
-from app.services import alerts, images
+from app.services import alerts, images, prepared, statements
 from app.services import candidates as candidate_service
 from app.verification.fetcher import ACCEPT_IMAGE, ACCEPT_JSON, Fetcher, FetchError, FetchResponse
 from app.verification.result import Verdict, VerificationResult
@@ -108,30 +108,6 @@ def claim_due(
     return [row.id for row in claimed]
 
 
-# Only what a run reads: a full 35-column row costs more to build than the query takes.
-_SOURCE_FIELDS = (
-    Credential.id,
-    Credential.organization,
-    Credential.candidate,
-    Credential.source_url,
-    Credential.source_name,
-    Credential.source_data,
-)
-_STATE_FIELDS = (
-    Credential.id,
-    Credential.organization,
-    Credential.candidate,
-    Credential.status,
-    Credential.verdict,
-    Credential.attempts,
-    Credential.queued_trigger,
-    Credential.queued_by,
-    Credential.achievement_name,
-    Credential.last_checked_at,
-    Credential.created_at,
-)
-
-
 def verify_credential(
     credential_id: int,
     fetcher: Fetcher,
@@ -139,19 +115,24 @@ def verify_credential(
     now: datetime | None = None,
     worker: str | None = None,
     unreachable_after: timedelta = alerts.DEFAULT_UNREACHABLE_AFTER,
+    emails: Sequence[str] | None = None,
+    refresh_candidate: bool = True,
 ) -> VerificationRun | None:
-    """Verify one stored credential, append the run and raise any alert; None if it vanished."""
-    credential = Credential.select(*_SOURCE_FIELDS).where(Credential.id == credential_id).first()
+    """Verify one stored credential, append the run and raise any alert; None if it vanished.
+
+    A worker passes the candidate's `emails` it loaded for the whole batch and refreshes the
+    candidate's state itself (`refresh_candidate=False`, see `batches.BatchProgress`).
+    """
+    credential = statements.source_of(credential_id)
     if credential is None:
         return None
     started = utcnow()
     recorder = RecordingFetcher(fetcher)
-    result = verify(
-        _source(credential), fetcher=recorder, now=now or started, emails=_emails(credential)
-    )
+    addresses = _emails(credential) if emails is None else emails
+    result = verify(_source(credential), fetcher=recorder, now=now or started, emails=addresses)
     image = _image(credential, result, recorder)
-    with write_transaction():
-        current = _locked(credential_id)
+    with prepared.one_writer(), write_transaction():
+        current = statements.state_of(credential_id)  # as it is now, locked
         if current is None:
             return None
         run = _store_run(current, result, started, recorder)
@@ -159,16 +140,9 @@ def verify_credential(
         alerts.on_run(current, run, now or started, unreachable_after)
         if image is not None:
             _store_image(credential, *image)
-    candidate_service.refresh_state(credential.candidate_id)
+    if refresh_candidate:
+        candidate_service.refresh_state(credential.candidate_id)
     return run
-
-
-def _locked(credential_id: int) -> Credential | None:
-    """The credential as it is now, locked until the transaction ends (SQLite locks it all)."""
-    query = Credential.select(*_STATE_FIELDS).where(Credential.id == credential_id)
-    if isinstance(db.obj, peewee.PostgresqlDatabase):
-        query = query.for_update()
-    return query.first()
 
 
 def _source(credential: Credential) -> Source:
@@ -183,7 +157,7 @@ def _emails(credential: Credential) -> list[str]:
     rows = CandidateEmail.select(CandidateEmail.email).where(
         CandidateEmail.candidate == credential.candidate_id
     )
-    return [row.email for row in rows]
+    return [email for (email,) in rows.tuples()]
 
 
 def _store_run(
@@ -192,19 +166,20 @@ def _store_run(
     started: datetime,
     recorder: RecordingFetcher,
 ) -> VerificationRun:
-    run = VerificationRun.create(
-        organization=credential.organization_id,
-        credential=credential,
-        trigger=credential.queued_trigger,
-        triggered_by=credential.queued_by_id,
-        started_at=started,
-        finished_at=utcnow(),
-        verdict=result.verdict.value,
-        format=result.format,
-        recipient=result.recipient.value,
-        elapsed_ms=result.elapsed_ms,
-        result_json=json.dumps(result.to_dict(), ensure_ascii=False),
-    )
+    fields: dict[str, object] = {
+        "organization": credential.organization_id,
+        "credential": credential,
+        "trigger": credential.queued_trigger,
+        "triggered_by": credential.queued_by_id,
+        "started_at": started,
+        "finished_at": utcnow(),
+        "verdict": result.verdict.value,
+        "format": result.format,
+        "recipient": result.recipient.value,
+        "elapsed_ms": result.elapsed_ms,
+        "result_json": json.dumps(result.to_dict(), ensure_ascii=False),
+    }
+    run = statements.insert_run(fields)
     documents = [
         {
             "organization": credential.organization_id,
@@ -218,7 +193,7 @@ def _store_run(
         for url, response in recorder.responses.items()
     ]
     if documents:
-        EvidenceDocument.insert_many(documents).execute()
+        statements.insert_documents(documents)
     return run
 
 
@@ -249,11 +224,9 @@ def _apply(
         fields.update(next_check_at=now)
         del fields["queued_trigger"], fields["queued_by"]
     release = {"status": status, "claimed_by": None, "claimed_until": None}
-    still_ours = Credential.id == credential.id
-    if worker:  # a worker whose lease ran out must not release another worker's claim
-        still_ours &= Credential.claimed_by.is_null() | (Credential.claimed_by == worker)
-    if not Credential.update(**fields, **release).where(still_ours).execute():
-        Credential.update(**fields).where(Credential.id == credential.id).execute()
+    # A worker whose lease ran out must not release another worker's claim.
+    if not statements.update_credential(credential.id, {**fields, **release}, worker or None):
+        statements.update_credential(credential.id, fields, None)
 
 
 def _evidence_fields(result: VerificationResult) -> dict[str, object]:
@@ -296,7 +269,7 @@ def _image(
 ) -> tuple[str, bytes] | None:
     """The badge image: the uploaded file itself when baked, else fetched by its URL."""
     data = bytes(credential.source_data or b"")
-    if data[:8] == b"\x89PNG\r\n\x1a\n" or b"<svg" in data[:4096].lower():
+    if data[:8] == b"\x89PNG\r\n\x1a\n" or _is_svg(data):
         return _cleaned(data)
     url = result.achievement.image if result.achievement else None
     if not url or not url.startswith(("http://", "https://")):
@@ -309,6 +282,12 @@ def _image(
     return _cleaned(response.content) if response.ok else None
 
 
+def _is_svg(data: bytes) -> bool:
+    """An uploaded SVG image, not a JSON or JWS file that merely mentions <svg."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") and b"<svg" in head.lower()
+
+
 def _cleaned(data: bytes) -> tuple[str, bytes] | None:
     try:
         return images.clean(data)
@@ -319,10 +298,7 @@ def _cleaned(data: bytes) -> tuple[str, bytes] | None:
 
 def _store_image(credential: Credential, content_type: str, data: bytes) -> None:
     digest = hashlib.sha256(data).hexdigest()
-    stored = CredentialImage.select(CredentialImage.sha256).where(
-        CredentialImage.credential == credential
-    )
-    if any(row.sha256 == digest for row in stored):
+    if digest in statements.image_digests(credential.id):
         return  # the same image: nothing to replace
     CredentialImage.delete().where(CredentialImage.credential == credential).execute()
     CredentialImage.create(

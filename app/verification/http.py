@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib.metadata
 import json
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -37,6 +38,7 @@ from .netpolicy import (
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 5
+CHECKED_URL_CACHE = 1024  # the issuer, BadgeClass and image URLs most badges share
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _JSON_TYPES = frozenset({"application/json", "application/ld+json", "text/json"})
 _SNIFFABLE_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream", "text/plain"})
@@ -104,6 +106,11 @@ class SafeFetcher:
         self._total_timeout = total_timeout
         self._max_bytes = max_bytes
         self.cache = HttpCache() if cache is None else cache
+        # Parsing and checking a URL costs more than a cache hit: the same shared documents are
+        # asked for by every badge. Only accepted URLs are kept (lru_cache keeps no exceptions).
+        self._checked_url: Callable[[str], httpx.URL] = functools.lru_cache(CHECKED_URL_CACHE)(
+            self._check_url
+        )
         backend = GuardedBackend(allowlist, resolver, connector)
         context = make_ssl_context(ca_file, ca_dir)
         self._client = _client(backend, context, connect_timeout, total_timeout, max_connections)
@@ -157,7 +164,7 @@ class SafeFetcher:
                 raise FetchError(url, FetchFailure.TOO_MANY_REDIRECTS, detail)
             target = self._checked_url(_join(target, location))
 
-    def _checked_url(self, url: str) -> httpx.URL:
+    def _check_url(self, url: str) -> httpx.URL:
         """Parse and check a URL before anything is sent; refusals raise FetchError."""
         parsed = _parse_url(url)
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
