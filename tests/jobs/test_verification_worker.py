@@ -183,3 +183,23 @@ def test_issuer_identity_stored_is_the_bound_profile_not_its_homepage(
     credential = _credential(candidate, issuer.hosted("a1").url)
     worker.drain(settings)
     assert Credential.get_by_id(credential.id).issuer_url == issuer.kit.issuer_id
+
+
+def test_a_json_upload_mentioning_svg_still_gets_its_badge_image(
+    app: Flask,
+    settings,
+    candidate: Candidate,
+    issuer: LocalIssuer,  # type: ignore[no-untyped-def]
+) -> None:
+    import json
+
+    from app.models import CredentialImage
+
+    badge = issuer.hosted("a1")
+    document = {**badge.assertion, "evidence": {"narrative": "drew <svg> icons"}}
+    credential = intake.add_file(candidate, "badge.json", json.dumps(document).encode())
+    assert credential is not None
+    worker.drain(settings)
+    image = CredentialImage.get_or_none(CredentialImage.credential == credential)
+    assert Credential.get_by_id(credential.id).verdict == "verified"
+    assert image is not None and image.content_type == "image/png"  # fetched from the issuer
