@@ -14,6 +14,7 @@ from typing import Any
 from app.verification.fetcher import FetchResponse
 from app.verification.ob2 import legacy
 from app.verification.ob2.checks import (
+    Node,
     check_dates,
     check_image,
     check_recipient_of,
@@ -125,25 +126,8 @@ def _describe_revoked(session: Session, assertion: Mapping[str, Any]) -> None:
     if assertion.get("badge") is None:
         return  # a bare {id, revoked} stub names nothing
     checks = list(session.checks)
-    legacy_doc = legacy.is_legacy(assertion)
     try:
-        badge = resolve(
-            session,
-            assertion.get("badge"),
-            check_id="badgeclass",
-            what="the badge's description",
-            expected=("BadgeClass",),
-            legacy=legacy_doc,
-        )
-        issuer = resolve(
-            session,
-            badge.data.get("issuer"),
-            check_id="issuer",
-            what="the issuer's profile",
-            expected=("Issuer", "Profile"),
-            legacy=legacy_doc,
-            own_copy=True,
-        )
+        badge, issuer = badge_and_issuer(session, assertion, legacy=legacy.is_legacy(assertion))
         collect_evidence(session, assertion, badge, issuer)
     except Halt:
         pass
@@ -158,6 +142,22 @@ def finish(session: Session, assertion: Mapping[str, Any], *, legacy: bool) -> N
     check_image(session, assertion, legacy=legacy)
     check_dates(session, assertion, legacy=legacy)
     check_recipient_of(session, assertion)
+    badge, issuer = badge_and_issuer(session, assertion, legacy=legacy)
+    if issuer.url is None:
+        session.warn("issuer", "the issuer is described only inside the badge, not by the issuer")
+    policy = check_origin(str(assertion["id"]), issuer.data, issuer.url)
+    if policy.allowed:
+        session.passed("hosted-origin", policy.detail)
+    else:
+        session.fail("hosted-origin", policy.detail, Verdict.INVALID)
+    session.passed("revocation", "the issuer does not mark it as revoked")
+    collect_evidence(session, assertion, badge, issuer)
+
+
+def badge_and_issuer(
+    session: Session, assertion: Mapping[str, Any], *, legacy: bool = False
+) -> tuple[Node, Node]:
+    """The assertion's BadgeClass and that BadgeClass's issuer profile, each recorded as read."""
     badge = resolve(
         session,
         assertion.get("badge"),
@@ -176,16 +176,8 @@ def finish(session: Session, assertion: Mapping[str, Any], *, legacy: bool) -> N
         legacy=legacy,
         own_copy=True,
     )
-    if issuer.url is None:
-        session.warn("issuer", "the issuer is described only inside the badge, not by the issuer")
     session.passed("issuer", f"issued by {display_name(issuer.data)}")
-    policy = check_origin(str(assertion["id"]), issuer.data, issuer.url)
-    if policy.allowed:
-        session.passed("hosted-origin", policy.detail)
-    else:
-        session.fail("hosted-origin", policy.detail, Verdict.INVALID)
-    session.passed("revocation", "the issuer does not mark it as revoked")
-    collect_evidence(session, assertion, badge, issuer)
+    return badge, issuer
 
 
 def display_name(node: Mapping[str, Any]) -> str:

@@ -14,7 +14,6 @@ from app.verification.ob2.checks import (
     check_recipient_of,
     check_structure,
     collect_evidence,
-    resolve,
 )
 from app.verification.ob2.documents import fetch_object
 from app.verification.ob2.model import node_id, type_problem
@@ -58,9 +57,9 @@ def _verify_signed(session: Session, token: jws.CompactJws, assertion: Mapping[s
     if creator is not None:  # check the signature before following anything the payload names
         key = _fetch_key(session, creator)
         _check_signature(session, token, key)
-        badge, issuer = _badge_and_issuer(session, assertion)
+        badge, issuer = hosted.badge_and_issuer(session, assertion)
     else:
-        badge, issuer = _badge_and_issuer(session, assertion)
+        badge, issuer = hosted.badge_and_issuer(session, assertion)
         key = _fetch_key(session, _only_listed_key(session, issuer))
         _check_signature(session, token, key)
     _check_key_owner(session, key, issuer)
@@ -69,27 +68,6 @@ def _verify_signed(session: Session, token: jws.CompactJws, assertion: Mapping[s
     check_dates(session, assertion)
     check_recipient_of(session, assertion)
     collect_evidence(session, assertion, badge, issuer)
-
-
-def _badge_and_issuer(session: Session, assertion: Mapping[str, Any]) -> tuple[Node, Node]:
-    badge = resolve(
-        session,
-        assertion.get("badge"),
-        check_id="badgeclass",
-        what="the badge's description",
-        expected=("BadgeClass",),
-    )
-    session.passed("badgeclass", f"described as {hosted.display_name(badge.data)}")
-    issuer = resolve(
-        session,
-        badge.data.get("issuer"),
-        check_id="issuer",
-        what="the issuer's profile",
-        expected=("Issuer", "Profile"),
-        own_copy=True,
-    )
-    session.passed("issuer", f"issued by {hosted.display_name(issuer.data)}")
-    return badge, issuer
 
 
 def _creator(assertion: Mapping[str, Any]) -> Any:
