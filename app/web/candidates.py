@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, cast
+from typing import Any
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, request, url_for
 from flask_login import current_user, login_required
 from peewee import fn
 
@@ -16,7 +16,7 @@ from app.services import intake
 from app.services.candidates import CandidateError
 from app.services.verification import credentials_of
 from app.web.auth import can_change
-from app.web.htmx import client_redirect, htmx, is_partial, render
+from app.web.htmx import htmx, is_partial, render, see_other
 from app.web.tenancy import get_or_404, org_id
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
@@ -118,7 +118,7 @@ def create() -> Response:
         context = _list_context(form, {"create": str(error)})
         return render("candidates/index.html", "add_candidate", status=422, **context)
     intake.add_urls(candidate, intake.extract_urls(form["links"]))
-    return _redirect(url_for("candidates.show", candidate_id=candidate.id))
+    return see_other(url_for("candidates.show", candidate_id=candidate.id))
 
 
 def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
@@ -201,7 +201,7 @@ def _after_intake(candidate: Candidate, notice: str) -> Response:
     if htmx:
         context = _show_context(candidate, notice=notice)
         return render("candidates/show.html", "credentials_region", **context)
-    return _redirect(url_for("candidates.show", candidate_id=candidate.id))
+    return see_other(url_for("candidates.show", candidate_id=candidate.id))
 
 
 @bp.get("/<int:candidate_id>/edit")
@@ -235,7 +235,7 @@ def update(candidate_id: int) -> Response:
 
         for credential in credentials_of(candidate):
             requeue(credential)
-    return _redirect(url_for("candidates.show", candidate_id=candidate.id))
+    return see_other(url_for("candidates.show", candidate_id=candidate.id))
 
 
 @bp.post("/<int:candidate_id>/archive")
@@ -244,7 +244,7 @@ def archive(candidate_id: int) -> Response:
     """Archive or restore a candidate."""
     candidate = get_or_404(Candidate, candidate_id)
     candidate_service.set_archived(candidate, request.form.get("archived") == "1")
-    return _redirect(url_for("candidates.show", candidate_id=candidate.id))
+    return see_other(url_for("candidates.show", candidate_id=candidate.id))
 
 
 @bp.post("/<int:candidate_id>/delete")
@@ -253,7 +253,7 @@ def delete(candidate_id: int) -> Response:
     """Delete a candidate and everything stored about them."""
     candidate = get_or_404(Candidate, candidate_id)
     candidate_service.delete(candidate, current_user)
-    return _redirect(url_for("candidates.index"))
+    return see_other(url_for("candidates.index"))
 
 
 @bp.get("/export.csv")
@@ -314,10 +314,3 @@ def _cell(value: str) -> str:
 
 def _date(value: Any) -> str:
     return value.date().isoformat() if value else ""
-
-
-def _redirect(location: str) -> Response:
-    """PRG for plain forms; htmx gets HX-Redirect so it never swaps a whole page into a region."""
-    if htmx and not htmx.boosted:
-        return client_redirect(location)
-    return cast(Response, redirect(location, code=303))

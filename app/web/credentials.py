@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, url_for
+from flask import Blueprint, Response, abort, url_for
 from flask_login import login_required
 
 from app.models import Candidate, Credential, CredentialImage
 from app.services import candidates as candidate_service
 from app.services import verification
 from app.web.auth import can_change
-from app.web.htmx import client_redirect, htmx, render
+from app.web.htmx import render, see_other
 from app.web.tenancy import get_or_404, org_id
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
@@ -55,9 +55,7 @@ def verify_again(credential_id: int) -> Response:
     credential = get_or_404(Credential, credential_id)
     verification.requeue(credential)
     location = url_for("credentials.show", credential_id=credential.id)
-    if htmx and not htmx.boosted:
-        return client_redirect(location)
-    return cast(Response, redirect(location, code=303))
+    return see_other(location)
 
 
 @bp.get("/<int:credential_id>/receipt.json")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
-from flask import Response, make_response, render_template
+from flask import Response, make_response, redirect, render_template
 from flask_htmx import HTMX
 from flask_htmx.constants import HTMX_STOP_POLLING
 from flask_htmx.responses import HTMXResponseClientRedirect
@@ -35,6 +35,15 @@ def render(template: str, block: str, status: int = 200, **context: Any) -> Resp
 def client_redirect(location: str) -> Response:
     """Tell htmx to navigate the whole page (used instead of a 302 that htmx would swap in)."""
     return HTMXResponseClientRedirect(location)
+
+
+def see_other(location: str) -> Response:
+    """After a successful POST: 303 for plain forms and boosted ones (Post/Redirect/Get);
+    HX-Redirect for an htmx request aimed at a region, so a whole page is never swapped into it.
+    """
+    if htmx and not htmx.boosted:
+        return client_redirect(location)
+    return cast(Response, redirect(location, code=303))
 
 
 def trigger(response: Response, event: str, detail: Any = None) -> Response:

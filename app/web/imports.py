@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, request, url_for
 from flask_login import current_user, login_required
 
 from app.models import ImportBatch
 from app.services import intake
 from app.services.candidates import CandidateError
 from app.web.auth import can_change
-from app.web.htmx import client_redirect, htmx, render
+from app.web.htmx import render, see_other
 from app.web.tenancy import get_or_404
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -71,9 +71,7 @@ def create() -> Response:
         )
     batch = intake.import_csv(current_user.organization, parsed, filename, current_user)
     location = url_for("imports.show", batch_id=batch.id)
-    if htmx and not htmx.boosted:
-        return client_redirect(location)
-    return cast(Response, redirect(location, code=303))
+    return see_other(location)
 
 
 @bp.get("/<int:batch_id>")

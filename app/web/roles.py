@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
@@ -16,7 +16,7 @@ from app.services import skills as skill_service
 from app.services.ranking import RoleRanking
 from app.services.roles import RequirementInput, RoleError
 from app.web.auth import admin_only, can_change
-from app.web.htmx import client_redirect, htmx, render
+from app.web.htmx import htmx, render, see_other
 from app.web.tenancy import get_or_404, org_id
 
 bp = Blueprint("roles", __name__, url_prefix="/roles")
@@ -50,7 +50,7 @@ def create() -> Response:
         return render(
             "roles/index.html", "new_role", status=422, **_index_context(form, str(error))
         )
-    return _redirect(url_for("roles.edit", role_id=role.id))
+    return see_other(url_for("roles.edit", role_id=role.id))
 
 
 @bp.get("/<int:role_id>")
@@ -170,7 +170,7 @@ def update(role_id: int) -> Response:
         )
     except RoleError as error:
         return render("roles/edit.html", "content", status=422, **_edit_context(role, str(error)))
-    return _redirect(url_for("roles.edit", role_id=role.id))
+    return see_other(url_for("roles.edit", role_id=role.id))
 
 
 @bp.post("/<int:role_id>/skills")
@@ -190,7 +190,7 @@ def add_skill(role_id: int) -> Response:
         )
     if htmx and not htmx.boosted:
         return render("roles/edit.html", "requirements", **_edit_context(role))
-    return _redirect(url_for("roles.edit", role_id=role.id))
+    return see_other(url_for("roles.edit", role_id=role.id))
 
 
 def _requirement(form: dict[str, str]) -> RequirementInput:
@@ -220,7 +220,7 @@ def remove_skill(role_id: int) -> Response:
     )
     if htmx and not htmx.boosted:
         return render("roles/edit.html", "requirements", **_edit_context(role))
-    return _redirect(url_for("roles.edit", role_id=role.id))
+    return see_other(url_for("roles.edit", role_id=role.id))
 
 
 @bp.post("/<int:role_id>/delete")
@@ -229,7 +229,7 @@ def delete(role_id: int) -> Response:
     """Delete the role profile and its shortlist."""
     role = get_or_404(RoleProfile, role_id)
     role_service.delete(role, current_user)
-    return _redirect(url_for("roles.index"))
+    return see_other(url_for("roles.index"))
 
 
 @bp.get("/<int:role_id>/shortlist")
@@ -279,7 +279,7 @@ def _shortlist_change(role_id: int, add: bool) -> Response:
         }
         return render("roles/show.html", "shortlist_button", **context)
     target = request.form.get("back") == "shortlist"
-    return _redirect(url_for("roles.shortlist" if target else "roles.show", role_id=role.id))
+    return see_other(url_for("roles.shortlist" if target else "roles.show", role_id=role.id))
 
 
 @bp.get("/<int:role_id>/export.csv")
@@ -337,13 +337,6 @@ def _chart(ranking: RoleRanking, score: CandidateScore) -> Markup:
     if key not in ranking.memo:
         ranking.memo[key] = coverage_chart(score)
     return cast(Markup, ranking.memo[key])
-
-
-def _redirect(location: str) -> Response:
-    """PRG for plain forms; htmx gets HX-Redirect so it never swaps a whole page into a region."""
-    if htmx and not htmx.boosted:
-        return client_redirect(location)
-    return cast(Response, redirect(location, code=303))
 
 
 def skill_by_id(skill_id: int) -> Skill | None:
