@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from jwcrypto import jwk, jws
 
 OB2 = "https://w3id.org/openbadges/v2"
@@ -108,7 +109,7 @@ class DemoIssuer:
     """Builds the demo issuer's documents for a base URL such as http://127.0.0.1:5000."""
 
     def __init__(self, key_dir: Path, base: str) -> None:
-        self.key = _load_or_create_key(key_dir)
+        self.key = load_or_create_key(key_dir / "signing-key.pem", _new_rsa_key, rsa.RSAPrivateKey)
         self.base = base.rstrip("/") + PREFIX
 
     @property
@@ -258,19 +259,14 @@ def badge_svg(slug: str) -> bytes:
     ).encode()
 
 
-@cache
-def _cached_key(path: str) -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    return key
+K = TypeVar("K", rsa.RSAPrivateKey, ed25519.Ed25519PrivateKey)
 
 
-def _load_or_create_key(key_dir: Path) -> rsa.RSAPrivateKey:
-    path = key_dir / "signing-key.pem"
+def load_or_create_key(path: Path, generate: Callable[[], K], kind: type[K]) -> K:
+    """The demo signing key kept at `path` (created once, mode 600), loaded once per process."""
     if not path.exists():
-        key_dir.mkdir(parents=True, exist_ok=True)
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pem = generate().private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
@@ -278,7 +274,18 @@ def _load_or_create_key(key_dir: Path) -> rsa.RSAPrivateKey:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(pem)
-    return _cached_key(str(path))
+    key = _load_pem(str(path))
+    assert isinstance(key, kind)
+    return key
+
+
+@cache
+def _load_pem(path: str) -> Any:
+    return serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+
+
+def _new_rsa_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 DEMO_CANDIDATES: tuple[tuple[str, str, tuple[DemoAward, ...]], ...] = (

@@ -9,16 +9,13 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
-import os
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from app.services.demo_issuer import BADGES, PREFIX
+from app.services.demo_issuer import BADGES, PREFIX, load_or_create_key
 from app.verification.ob3.keys import multibase_encode, multikey_of
 from app.verification.ob3.proofs import signing_input
 
@@ -40,7 +37,11 @@ class DemoOb3Issuer:
     """Builds and signs the demo's OB 3.0 documents for a base URL."""
 
     def __init__(self, key_dir: Path, base: str) -> None:
-        self.key = _load_or_create_key(key_dir)
+        self.key = load_or_create_key(
+            key_dir / "ed25519-key.pem",
+            ed25519.Ed25519PrivateKey.generate,
+            ed25519.Ed25519PrivateKey,
+        )
         self.base = base.rstrip("/") + PREFIX + "/ob3"
         fingerprint = multikey_of(self.key.public_key())
         self.did = f"did:key:{fingerprint}"
@@ -139,28 +140,6 @@ def _achievement(base: str, slug: str) -> dict[str, Any]:
             for name, framework, code in badge.skills
         ],
     }
-
-
-@cache
-def _cached_key(path: str) -> ed25519.Ed25519PrivateKey:
-    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
-    assert isinstance(key, ed25519.Ed25519PrivateKey)
-    return key
-
-
-def _load_or_create_key(key_dir: Path) -> ed25519.Ed25519PrivateKey:
-    path = key_dir / "ed25519-key.pem"
-    if not path.exists():
-        key_dir.mkdir(parents=True, exist_ok=True)
-        pem = ed25519.Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(pem)
-    return _cached_key(str(path))
 
 
 OB3_AWARDS = (
