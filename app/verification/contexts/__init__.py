@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Mapping
-from functools import cache
-from importlib import resources
 from typing import Any
 
-MANIFEST = "manifest.json"
+from app.verification import bundle
+
 CONTENT_TYPE = "application/ld+json"
 
 
@@ -21,19 +18,9 @@ class UnknownContext(Exception):
         self.url = url
 
 
-@cache
 def manifest() -> Mapping[str, Mapping[str, Any]]:
     """The parsed manifest: context URL -> file, source, licence and sha256."""
-    text = resources.files(__name__).joinpath(MANIFEST).read_text(encoding="utf-8")
-    entries: dict[str, Mapping[str, Any]] = json.loads(text)["contexts"]
-    return entries
-
-
-@cache
-def _document(filename: str) -> dict[str, Any]:
-    text = resources.files(__name__).joinpath(filename).read_text(encoding="utf-8")
-    document: dict[str, Any] = json.loads(text)
-    return document
+    return bundle.manifest(__name__, "contexts")
 
 
 def known_context_urls() -> frozenset[str]:
@@ -47,11 +34,10 @@ def load_context(url: str) -> dict[str, Any]:
     URLs match exactly: JSON-LD compares context URLs as strings and none of the
     specifications behind these contexts names an http, trailing-slash or other alias.
     """
-    entry = manifest().get(url)
-    if entry is None:
+    document = bundle.load(__name__, "contexts", url)  # a copy: JSON-LD rewrites contexts
+    if document is None:
         raise UnknownContext(url)
-    # A deep copy, because JSON-LD processors rewrite contexts in place.
-    return copy.deepcopy(_document(entry["file"]))
+    return document
 
 
 def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:

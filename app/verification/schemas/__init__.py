@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Mapping
-from functools import cache
-from importlib import resources
 from typing import Any
 
-MANIFEST = "manifest.json"
+from app.verification import bundle
 
 
-@cache
 def manifest() -> Mapping[str, Mapping[str, Any]]:
     """The parsed manifest: schema URL -> file, title, source, licence and sha256."""
-    text = resources.files(__name__).joinpath(MANIFEST).read_text(encoding="utf-8")
-    entries: dict[str, Mapping[str, Any]] = json.loads(text)["schemas"]
-    return entries
-
-
-@cache
-def _document(filename: str) -> dict[str, Any]:
-    text = resources.files(__name__).joinpath(filename).read_text(encoding="utf-8")
-    document: dict[str, Any] = json.loads(text)
-    return document
+    return bundle.manifest(__name__, "schemas")
 
 
 def known_schema_urls() -> frozenset[str]:
@@ -34,5 +20,4 @@ def known_schema_urls() -> frozenset[str]:
 
 def load_schema(url: str) -> dict[str, Any] | None:
     """The bundled schema for `url` (a fresh copy), or None; URLs match exactly."""
-    entry = manifest().get(url)
-    return copy.deepcopy(_document(entry["file"])) if entry else None
+    return bundle.load(__name__, "schemas", url)
