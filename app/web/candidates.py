@@ -15,21 +15,12 @@ from app.services import candidates as candidate_service
 from app.services import intake
 from app.services.candidates import CandidateError
 from app.services.verification import credentials_of
+from app.verification.result import Verdict
 from app.web.auth import can_change
 from app.web.htmx import htmx, is_partial, render, see_other
 from app.web.tenancy import get_or_404, org_id
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
-VERDICT_ORDER = (
-    "verified",
-    "recipient_mismatch",
-    "revoked",
-    "expired",
-    "not_yet_valid",
-    "invalid",
-    "unreachable",
-    "unsupported",
-)
 STATE_LABELS = {
     "": "Any state",
     CandidateState.VERIFIED.value: "All verified",
@@ -90,7 +81,7 @@ def _tallies_of(candidates: list[Candidate]) -> dict[int, list[tuple[str, int]]]
     )
     for candidate_id, verdict, count in query:
         tallies[candidate_id][verdict or "unknown"] = count
-    order = {verdict: n for n, verdict in enumerate(VERDICT_ORDER)}
+    order = {verdict.value: n for n, verdict in enumerate(Verdict)}
     return {
         cid: sorted(counts.items(), key=lambda item: order.get(item[0], 99))
         for cid, counts in tallies.items()

@@ -57,7 +57,7 @@ def _resolve_did(method_id: str, fetcher: Fetcher) -> ResolvedKey:
     if method == "jwk":
         return _resolve_did_jwk(did, method_id)
     if method == "web":
-        document = _fetch_json(did_web_url(did), fetcher, "the issuer's DID document")
+        document = fetch_json(did_web_url(did), fetcher, "the issuer's DID document")
         return _from_controller_document(document, method_id, did)
     raise unsupported(
         CHECK, f"the issuer uses a DID method Skillproof does not handle: did:{method}"
@@ -95,13 +95,13 @@ def did_web_url(did: str) -> str:
 
 
 def _resolve_https(method_id: str, fetcher: Fetcher) -> ResolvedKey:
-    document = _fetch_json(_strip_fragment(method_id), fetcher, "the issuer's key document")
+    document = fetch_json(_strip_fragment(method_id), fetcher, "the issuer's key document")
     if document.get("id") == method_id and "assertionMethod" not in document:
         # a stand-alone key document: its controller must list it for assertions
         controller = document.get("controller")
         if not isinstance(controller, str):
             raise invalid(CHECK, "the issuer's key document names no controller")
-        controller_doc = _fetch_json(_strip_fragment(controller), fetcher, "the key's controller")
+        controller_doc = fetch_json(_strip_fragment(controller), fetcher, "the key's controller")
         if controller_doc.get("id") != controller or not _lists(controller_doc, method_id):
             raise invalid(
                 CHECK, "the issuer does not list this signing key for issuing credentials"
@@ -153,21 +153,30 @@ def _absolute(ref: Any, doc_id: str) -> str:
     return doc_id + value if value.startswith("#") else value
 
 
-def _fetch_json(url: str, fetcher: Fetcher, what: str) -> Mapping[str, Any]:
+def fetch_json(
+    url: str,
+    fetcher: Fetcher,
+    what: str,
+    *,
+    check: str = CHECK,
+    max_bytes: int = DOC_LIMIT,
+    revalidate: bool = False,
+) -> Mapping[str, Any]:
+    """A JSON object the issuer publishes; a failure to fetch it is unreachable, under `check`."""
     try:
-        response = fetcher.fetch(url, max_bytes=DOC_LIMIT)
+        response = fetcher.fetch(url, max_bytes=max_bytes, revalidate=revalidate)
     except FetchError as exc:
-        raise unreachable(CHECK, f"{what} could not be fetched: {exc.detail}") from exc
+        raise unreachable(check, f"{what} could not be fetched: {exc.detail}") from exc
     if response.status == 404 or response.status == 410:
-        raise unreachable(CHECK, f"{what} was not found at {url} (HTTP {response.status})")
+        raise unreachable(check, f"{what} was not found at {url} (HTTP {response.status})")
     if not response.ok:
-        raise unreachable(CHECK, f"{what} could not be fetched (HTTP {response.status})")
+        raise unreachable(check, f"{what} could not be fetched (HTTP {response.status})")
     try:
         document = json.loads(response.content)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise invalid(CHECK, f"{what} is not valid JSON") from exc
+        raise invalid(check, f"{what} is not valid JSON") from exc
     if not isinstance(document, Mapping):
-        raise invalid(CHECK, f"{what} is not a JSON object")
+        raise invalid(check, f"{what} is not a JSON object")
     return document
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from app.verification.fetcher import Fetcher, FetchError
+from app.verification.fetcher import Fetcher
 from app.verification.ob3.credential import (
     Authentication,
     as_list,
@@ -24,6 +24,7 @@ from app.verification.ob3.credential import (
     types_of,
     window_of,
 )
+from app.verification.ob3.dids import fetch_json
 from app.verification.ob3.errors import Failure, invalid, unreachable, unsupported
 from app.verification.ob3.keys import b64url_decode
 from app.verification.result import Check, Outcome, Verdict
@@ -87,7 +88,9 @@ def _check_status_list(
     url = entry.get("statusListCredential")
     if not isinstance(url, str):
         raise invalid(CHECK, "its status entry does not say where the status list is")
-    status_list = _fetch_json(url, fetcher, "the issuer's status list")
+    status_list = fetch_json(
+        url, fetcher, "the issuer's status list", check=CHECK, max_bytes=LIST_LIMIT, revalidate=True
+    )
     subject = _verified_list_subject(
         status_list, list_type, (issuer_id(document), keys), fetcher, now
     )
@@ -191,7 +194,14 @@ def _check_revocation_list(
     url = entry.get("id")
     if not isinstance(url, str):
         raise invalid(CHECK, "its revocation list entry has no address")
-    revocation_list = _fetch_json(url, fetcher, "the issuer's revocation list")
+    revocation_list = fetch_json(
+        url,
+        fetcher,
+        "the issuer's revocation list",
+        check=CHECK,
+        max_bytes=LIST_LIMIT,
+        revalidate=True,
+    )
     revoked = as_list(revocation_list.get("revokedCredentials"))
     credential_id = document.get("id")
     for item in revoked:
@@ -245,19 +255,3 @@ def _bit(bits: bytes, index: int) -> bool:
     if index >= len(bits) * 8:
         raise invalid(CHECK, "its status list position is beyond the end of the list")
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
-
-
-def _fetch_json(url: str, fetcher: Fetcher, what: str) -> Mapping[str, Any]:
-    try:
-        response = fetcher.fetch(url, max_bytes=LIST_LIMIT, revalidate=True)
-    except FetchError as exc:
-        raise unreachable(CHECK, f"{what} could not be fetched: {exc.detail}") from exc
-    if not response.ok:
-        raise unreachable(CHECK, f"{what} could not be fetched (HTTP {response.status})")
-    try:
-        document = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise invalid(CHECK, f"{what} is not valid JSON") from exc
-    if not isinstance(document, Mapping):
-        raise invalid(CHECK, f"{what} is not a JSON object")
-    return document

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.models import CandidateState
+from app.verification.result import Verdict
 from app.web.api.errors import CODES
 
 Schema = dict[str, Any]
 
-VERDICTS = [
-    "verified",
-    "recipient_mismatch",
-    "revoked",
-    "expired",
-    "not_yet_valid",
-    "invalid",
-    "unreachable",
-    "unsupported",
-]
-STATES = ["none", "pending", "verified", "attention"]
+VERDICTS = [verdict.value for verdict in Verdict]
+STATES = [state.value for state in CandidateState]
 ERROR_CODES = [*CODES.values(), "invalid_json", "not_verified_yet"]
 
 
