@@ -318,11 +318,6 @@ def runs_of(credential: Credential) -> Sequence[VerificationRun]:
     )
 
 
-def latest_result(credential: Credential) -> dict[str, object] | None:
-    run = runs_of(credential)[:1]
-    return json.loads(run[0].result_json) if run else None
-
-
 def credentials_of(candidate: Candidate) -> list[Credential]:
     return list(
         Credential.select().where(Credential.candidate == candidate).order_by(Credential.id)

@@ -17,23 +17,25 @@ from app.web.tenancy import get_or_404, org_id
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-AUTHENTICITY_CHECKS = {"recipient"}
+OWNERSHIP_CHECKS = {"recipient"}  # "does it belong to this candidate?"; the rest: authentic?
 
 
 def _context(credential: Credential) -> dict[str, Any]:
-    result = verification.latest_result(credential) or {}
+    runs = verification.runs_of(credential)  # newest first
+    result = json.loads(runs[0].result_json) if runs else {}
     skills = json.loads(credential.skills_json or "[]")
     checks = result.get("checks", [])
+    candidate = Candidate.get_by_id(credential.candidate_id)
     return {
         "credential": credential,
-        "candidate": Candidate.get_by_id(credential.candidate_id),
-        "emails": candidate_service.emails_of(credential.candidate),
+        "candidate": candidate,
+        "emails": candidate_service.emails_of(candidate),
         "result": result,
-        "authenticity": [c for c in checks if c["id"] not in AUTHENTICITY_CHECKS],
-        "ownership": [c for c in checks if c["id"] in AUTHENTICITY_CHECKS],
+        "authenticity": [c for c in checks if c["id"] not in OWNERSHIP_CHECKS],
+        "ownership": [c for c in checks if c["id"] in OWNERSHIP_CHECKS],
         "skills": [s for s in skills if s.get("kind") != "tag"],
         "tags": [s["name"] for s in skills if s.get("kind") == "tag"],
-        "runs": verification.runs_of(credential),
+        "runs": runs,
         "has_image": CredentialImage.select()
         .where(CredentialImage.credential == credential)
         .exists(),
