@@ -6,15 +6,31 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 5000
 export PORT
 
-.PHONY: run test setup lint typecheck unit web jobs e2e postgres bench clean
+.PHONY: run test setup lock lint typecheck unit web jobs e2e postgres bench clean
 
-$(STAMP): pyproject.toml
+PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
+LOCK   := requirements/dev.txt
+
+# Installs exactly the hash-checked lock (pip refuses any file whose hash is not in it), then the
+# project itself without resolving anything. `make lock` refreshes the lock from pyproject.toml.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip setuptools
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) install --require-hashes -r $(LOCK)
+	$(PIP) install --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check --disable-pip-version-check
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+## make lock: re-resolve requirements/*.txt from pyproject.toml (newest versions within its bounds)
+UV_COMPILE := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes
+# Needs only uv (pinned in the current lock), not an installable project: pyproject may already
+# name a dependency the current lock lacks.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(PIP) install --require-hashes -r $(LOCK)
+	$(UV_COMPILE) pyproject.toml requirements/build.in --extra dev --upgrade -o requirements/dev.txt
+	$(UV_COMPILE) pyproject.toml -c requirements/dev.txt -o requirements/runtime.txt
 
 ## make run: set up, migrate, seed the demo organisation, serve on 127.0.0.1:$(PORT)
 run: setup
