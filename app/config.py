@@ -9,8 +9,6 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from dotenv import dotenv_values
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("SKILLPROOF_INSTANCE_DIR", PROJECT_ROOT / "instance"))
 DEV_SECRET_PREFIX = "dev-insecure-"
@@ -116,12 +114,19 @@ _ENV_NAMES: dict[str, str] = {
 }
 
 
+def _dotenv(path: Path) -> dict[str, str]:
+    if not path.is_file():  # the usual case: python-dotenv is not even imported
+        return {}
+    from dotenv import dotenv_values
+
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
     """Settings from `.env` (development only), then the environment, then `overrides`."""
     source = dict(os.environ if environ is None else environ)
     if source.get("SKILLPROOF_ENV", "development") == "development":
-        dotenv = {k: v for k, v in dotenv_values(PROJECT_ROOT / ".env").items() if v is not None}
-        source = {**dotenv, **source}
+        source = {**_dotenv(PROJECT_ROOT / ".env"), **source}
     values: dict[str, Any] = {}
     types = {f.name: f.type for f in fields(Settings)}
     for name, env_name in _ENV_NAMES.items():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib.metadata
 import json
+import os
 import ssl
+import threading
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
@@ -46,6 +47,8 @@ _SNIFFABLE_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stre
 
 def user_agent() -> str:
     """'Skillproof/<version> (+credential verifier)'."""
+    import importlib.metadata
+
     try:
         version = importlib.metadata.version("skillproof")
     except importlib.metadata.PackageNotFoundError:
@@ -67,6 +70,30 @@ def make_ssl_context(ca_file: str | None = None, ca_dir: str | None = None) -> s
         except (OSError, ssl.SSLError) as exc:
             raise ValueError(f"the extra CA certificates could not be loaded: {exc}") from exc
     return context
+
+
+class LazyTlsContext:
+    """The TLS context, built on the first https connection: loading the CA bundles costs more
+    than starting the command, and a batch of http-only or local targets never needs them.
+    Extra CA files must be readable at once, so that a missing one is a configuration error.
+    """
+
+    def __init__(self, ca_file: str | None = None, ca_dir: str | None = None) -> None:
+        for path, readable in ((ca_file, os.path.isfile), (ca_dir, os.path.isdir)):
+            if path and not (readable(path) and os.access(path, os.R_OK)):
+                raise ValueError(f"the extra CA certificates could not be loaded: {path}")
+        self._paths = (ca_file, ca_dir)
+        self._context: ssl.SSLContext | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> ssl.SSLContext:
+        with self._lock:
+            if self._context is None:
+                try:
+                    self._context = make_ssl_context(*self._paths)
+                except ValueError as exc:  # unreadable content: this connection fails as TLS
+                    raise ssl.SSLError(str(exc)) from exc
+            return self._context
 
 
 def looks_like_json(response: FetchResponse) -> bool:
@@ -111,9 +138,10 @@ class SafeFetcher:
         self._checked_url: Callable[[str], httpx.URL] = functools.lru_cache(CHECKED_URL_CACHE)(
             self._check_url
         )
-        backend = GuardedBackend(allowlist, resolver, connector)
-        context = make_ssl_context(ca_file, ca_dir)
-        self._client = _client(backend, context, connect_timeout, total_timeout, max_connections)
+        backend = GuardedBackend(
+            allowlist, resolver, connector, tls_context=LazyTlsContext(ca_file, ca_dir)
+        )
+        self._client = _client(backend, connect_timeout, total_timeout, max_connections)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str], **options: Any) -> SafeFetcher:
@@ -207,11 +235,13 @@ class SafeFetcher:
 
 def _client(
     backend: GuardedBackend,
-    context: ssl.SSLContext,
     connect_timeout: float,
     total_timeout: float,
     max_connections: int,
 ) -> httpx.Client:
+    # The backend's own lazily built context is the one TLS uses; this stand-in (no CAs loaded,
+    # so it could verify nothing) only keeps httpx and httpcore from building their own.
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     transport = httpx.HTTPTransport(verify=context, trust_env=False, retries=0)
     # The guarded backend goes into the transport's own pool: httpx keeps its request and
     # exception handling, httpcore keeps per-origin pooling, and every TCP connect is checked.

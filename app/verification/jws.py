@@ -8,9 +8,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from jwcrypto import jwk, jws
-from jwcrypto.common import JWException
-
 from app.verification.detect import MAX_JSON_BYTES, JsonError, parse_json
 
 ALLOWED_ALGS = frozenset({"RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"})
@@ -52,6 +49,9 @@ def parse(token: str, *, check_alg: bool = True) -> CompactJws:
 
 def verify(compact: CompactJws, public_key_pem: str) -> bool:
     """Whether the signature verifies with this PEM public key (raises JwsError if bad key)."""
+    from jwcrypto import jwk, jws  # only a signed badge pays for importing it
+    from jwcrypto.common import JWException
+
     try:
         key = jwk.JWK.from_pem(public_key_pem.encode())
     except (ValueError, TypeError, JWException) as exc:

@@ -27,6 +27,9 @@ Resolver = Callable[[str, int], Sequence[str]]
 Connector = Callable[[str, int, float | None], socket.socket]
 """Open a TCP socket to (checked IP address, port) within a timeout."""
 
+TlsContext = Callable[[], Any]
+"""The ssl.SSLContext for TLS connections, built on first use (loading CAs takes ~50 ms)."""
+
 
 class Refused(Exception):
     """The backend refused to connect; carries the failure kind and a plain-words detail."""
@@ -78,8 +81,9 @@ def _bounded(timeout: float | None, expired: type[Exception]) -> float | None:
 class DeadlineStream(httpcore.NetworkStream):
     """A stream whose every operation also respects the calling thread's fetch deadline."""
 
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
+    def __init__(self, inner: httpcore.NetworkStream, tls: TlsContext | None = None) -> None:
         self._inner = inner
+        self._tls = tls
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
@@ -97,7 +101,8 @@ class DeadlineStream(httpcore.NetworkStream):
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
         bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        return DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, bounded))
+        context = self._tls() if self._tls is not None else ssl_context
+        return DeadlineStream(self._inner.start_tls(context, server_hostname, bounded))
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
@@ -111,10 +116,12 @@ class GuardedBackend(httpcore.SyncBackend):
         allowlist: Allowlist,
         resolver: Resolver = system_resolver,
         connector: Connector = direct_connector,
+        tls_context: TlsContext | None = None,
     ) -> None:
         self._allowlist = allowlist
         self._resolver = resolver
         self._connector = connector
+        self._tls = tls_context
 
     def connect_tcp(
         self,
@@ -129,7 +136,7 @@ class GuardedBackend(httpcore.SyncBackend):
         for option in socket_options or ():
             sock.setsockopt(*option)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return DeadlineStream(SyncStream(sock))
+        return DeadlineStream(SyncStream(sock), self._tls)
 
     def checked_addresses(self, host: str, port: int) -> list[str]:
         """Resolve `host` once and return its addresses, or raise Refused if any is not allowed."""

@@ -29,7 +29,6 @@ from app.verification.ob2 import hosted, legacy, signed
 from app.verification.ob2.documents import fetch, is_web_url
 from app.verification.ob2.model import is_vc, ob_version, types_of
 from app.verification.ob2.session import Halt, Session
-from app.verification.ob3 import verify_vc
 from app.verification.result import Verdict, VerificationResult
 from app.verification.source import Source
 
@@ -265,6 +264,10 @@ def _baked_link(session: Session, url: str) -> VerificationResult:
 def _ob3(
     session: Session, payload: Mapping[str, Any] | str, origin_url: str | None
 ) -> VerificationResult:
+    # Imported on first use: the OB 3.0 stack (pyld, jsonschema, its keys and suites) costs more
+    # to import than verifying a whole batch of OB 2.0 badges.
+    from app.verification.ob3 import verify_vc
+
     session.format = "ob3"
     result = verify_vc(
         payload,

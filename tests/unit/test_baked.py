@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from app.verification import verify as verify_module
+from app.verification import ob3 as ob3_module
 from app.verification.baked import BakedError, read_png, read_svg
 from app.verification.result import Check, Outcome, Verdict, VerificationResult
 from app.verification.source import Source
@@ -198,7 +198,7 @@ def test_baked_ob3_credential_goes_to_the_ob3_verifier(monkeypatch: pytest.Monke
             target=kwargs["target"], verdict=Verdict.VERIFIED, format="ob3", checks=(check,)
         )
 
-    monkeypatch.setattr(verify_module, "verify_vc", fake_verify_vc)
+    monkeypatch.setattr(ob3_module, "verify_vc", fake_verify_vc)  # imported on first use
     vc = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}
     result = run(baked_png(json.dumps(vc), keyword="openbadgecredential"))
     assert seen["payload"] == vc

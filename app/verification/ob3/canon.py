@@ -10,12 +10,10 @@ from typing import Any
 
 import rfc8785
 from cachetools import LRUCache
-from pyld import jsonld
-from pyld.canon import URDNA2015
-from pyld.context_resolver import ContextResolver
 
 from app.verification.contexts import document_loader, unknown_context_in
 from app.verification.ob3.errors import Failure, invalid
+from app.verification.ob3.jsonld_processor import URDNA2015, ContextResolver, jsonld
 
 CHECK = "canonicalization"
 MAX_QUADS = 5_000
