@@ -41,7 +41,8 @@ class Settings:
     ssl_cert_dir: str = ""
     worker_batch: int = 32
     worker_concurrency: int = 8
-    claim_lease_seconds: int = 300
+    claim_lease_seconds: int = 20  # renewed by a heartbeat while the worker lives
+    host_concurrency: int = 4  # credentials of one issuer host verified at once, all workers
     poll_seconds: float = 1.0
     nightly_cron: str = "0 2 * * *"
     unreachable_alert_days: int = 3
@@ -99,6 +100,7 @@ _ENV_NAMES: dict[str, str] = {
     "worker_batch": "SKILLPROOF_WORKER_BATCH",
     "worker_concurrency": "SKILLPROOF_WORKER_CONCURRENCY",
     "claim_lease_seconds": "SKILLPROOF_CLAIM_LEASE_SECONDS",
+    "host_concurrency": "SKILLPROOF_HOST_CONCURRENCY",
     "poll_seconds": "SKILLPROOF_POLL_SECONDS",
     "nightly_cron": "SKILLPROOF_NIGHTLY_CRON",
     "unreachable_alert_days": "SKILLPROOF_UNREACHABLE_ALERT_DAYS",

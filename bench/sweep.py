@@ -163,6 +163,7 @@ def _worker(args: argparse.Namespace) -> int:
     settings = replace(
         load_settings(),
         worker_concurrency=args.concurrency,
+        host_concurrency=args.concurrency,  # one issuer holds every badge; the bound uses all slots
         worker_batch=args.batch or 4 * args.concurrency,
     )
     bind(settings.database_url)

@@ -11,6 +11,7 @@ import os
 import queue
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from app.verification.http import SafeFetcher
 
 log = logging.getLogger(__name__)
 
+HELD_BACK_WAIT_SECONDS = 0.05
 _fetchers: dict[int, SafeFetcher] = {}
 _fetchers_lock = threading.Lock()
 
@@ -48,27 +50,39 @@ def process_due(
     concurrency: int | None = None,
     name: str | None = None,
     now: datetime | None = None,
+    stop: threading.Event | None = None,
 ) -> int:
-    """Claim one batch of due credentials and verify them; returns how many were verified."""
+    """Claim one batch of due credentials and verify them; returns how many were verified.
+
+    A heartbeat renews the batch's short lease while it runs, so a dead worker's claims come
+    back within seconds; once `stop` is set, credentials not started yet are released at once.
+    """
     fetcher = fetcher_for(settings, extra_allow)
     worker = name or worker_name()
     lease = timedelta(seconds=settings.claim_lease_seconds)
     unreachable_after = timedelta(days=settings.unreachable_alert_days)
     with db.connection_context():
-        ids = verification.claim_due(worker, batch or settings.worker_batch, now, lease=lease)
-        if not ids:
+        claim = verification.claim_due(
+            worker,
+            batch or settings.worker_batch,
+            now,
+            lease=lease,
+            host_limit=settings.host_concurrency,
+        )
+        if not claim.ids:
             return 0
-        progress = batches.BatchProgress(ids)
+        progress = batches.BatchProgress(claim.ids)
     due: queue.SimpleQueue[int] = queue.SimpleQueue()
-    for credential_id in ids:
+    for credential_id in claim.ids:
         due.put(credential_id)
+    stopping = stop or threading.Event()
 
     def verify_one(credential_id: int) -> None:
         try:
             verification.verify_credential(
                 credential_id,
                 fetcher,
-                worker=worker,
+                claim=claim.token,
                 unreachable_after=unreachable_after,
                 emails=progress.emails_of(credential_id),
                 refresh_candidate=False,
@@ -85,27 +99,74 @@ def process_due(
         # One connection per thread for the whole batch: opening and closing one per
         # credential cost more CPU than verifying it.
         with db.connection_context():
-            while True:
+            while not stopping.is_set():
                 try:
                     credential_id = due.get_nowait()
                 except queue.Empty:
                     return
                 verify_one(credential_id)
 
-    workers = max(1, min(concurrency or settings.worker_concurrency, len(ids)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify") as pool:
+    workers = max(1, min(concurrency or settings.worker_concurrency, len(claim.ids)))
+    with (
+        Heartbeat(claim.token, lease),
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify") as pool,
+    ):
         for future in [pool.submit(run) for _ in range(workers)]:
             future.result()
-    return len(ids)
+    return len(claim.ids) - _release_unstarted(claim, due)
+
+
+def _release_unstarted(claim: verification.Claim, due: queue.SimpleQueue[int]) -> int:
+    """Give back the claimed credentials a stopping worker did not start; how many."""
+    left: list[int] = []
+    while not due.empty():
+        left.append(due.get_nowait())
+    if left:
+        with db.connection_context():
+            verification.release(claim.token, left)
+    return len(left)
+
+
+class Heartbeat:
+    """Renews a claim's lease every quarter lease while its batch runs, in its own thread."""
+
+    def __init__(self, token: str, lease: timedelta) -> None:
+        self._token = token
+        self._lease = lease
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="claim-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self._lease.total_seconds() / 4):
+            try:
+                with db.connection_context():
+                    verification.renew(self._token, lease=self._lease)
+            except Exception:  # a missed beat is retried; the lease still has three quarters
+                log.exception("renewing the claim's lease failed")
 
 
 def drain(settings: Settings, *, extra_allow: str = "", limit: int = 10_000) -> int:
-    """Process batches until nothing is due (tests, CLI); returns how many were verified."""
+    """Process batches until nothing is due (tests, CLI); returns how many were verified.
+
+    Due work held back only because its issuer host has every slot it may take (another
+    worker is verifying that host's credentials) is waited for, not abandoned.
+    """
     total = 0
     while total < limit:
         done = process_due(settings, extra_allow=extra_allow)
         if not done:
-            return total
+            with db.connection_context():
+                if not verification.any_due():
+                    return total
+            time.sleep(HELD_BACK_WAIT_SECONDS)
         total += done
     return total
 
@@ -115,7 +176,7 @@ def run_until(stop: threading.Event, settings: Settings, *, extra_allow: str = "
     total = 0
     while not stop.is_set():
         try:
-            done = process_due(settings, extra_allow=extra_allow)
+            done = process_due(settings, extra_allow=extra_allow, stop=stop)
         except Exception:  # a lost database connection: wait and try again
             log.exception("claiming due credentials failed")
             done = 0

@@ -14,7 +14,7 @@ from app.models.accounts import (
     utcnow,
 )
 from app.models.alerts import Alert, AlertDelivery, AlertKind, DeliveryStatus, JobState
-from app.models.api import ApiScope, ApiToken
+from app.models.api import ApiScope, ApiToken, IdempotencyKey
 from app.models.credentials import (
     Candidate,
     CandidateEmail,
@@ -41,6 +41,7 @@ from app.models.ranking import (
 __all__ = [
     "ApiScope",
     "ApiToken",
+    "IdempotencyKey",
     "StackRule",
     "SkillMapping",
     "Skill",

@@ -31,3 +31,20 @@ class ApiToken(TenantModel):
     @property
     def can_write(self) -> bool:
         return self.scope == ApiScope.WRITE.value
+
+
+class IdempotencyKey(TenantModel):
+    """The stored response of a POST sent with an `Idempotency-Key`, replayed on a repeat."""
+
+    token = peewee.ForeignKeyField(ApiToken, on_delete="CASCADE")
+    key = peewee.CharField(max_length=255)
+    method = peewee.CharField(max_length=8)
+    path = peewee.CharField(max_length=300)
+    request_sha256 = peewee.CharField(max_length=64)
+    status = peewee.IntegerField()
+    body = peewee.TextField()
+    location = peewee.TextField(default="")
+    created_at = UTCDateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("token", "key"), True),)

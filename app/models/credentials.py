@@ -61,6 +61,7 @@ class Credential(TenantModel):
     source_name = peewee.CharField(max_length=255, null=True)
     source_sha256 = peewee.CharField(max_length=64, null=True)
     source_data = peewee.BlobField(null=True)
+    source_host = peewee.CharField(max_length=255, default="")  # a fair queue limits each host
     status = peewee.CharField(max_length=16, default=CredentialStatus.QUEUED.value, index=True)
     verdict = peewee.CharField(max_length=24, null=True)
     stale = peewee.BooleanField(default=False)
@@ -84,6 +85,7 @@ class Credential(TenantModel):
     queued_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
     claimed_by = peewee.CharField(max_length=64, null=True)
     claimed_until = UTCDateTimeField(null=True)
+    claim_token = peewee.CharField(max_length=32, null=True)  # fences a claim's writes
     created_at = UTCDateTimeField(default=utcnow)
 
     class Meta:

@@ -43,6 +43,14 @@ def url_key(url: str) -> str:
     )
 
 
+def host_of(url: str) -> str:
+    """The lower-case host[:port] a link points at (the fair queue limits each); '' if none."""
+    try:
+        return urlsplit(url).netloc.rpartition("@")[2].lower()[:255]
+    except ValueError:
+        return ""
+
+
 def add_urls(
     candidate: Candidate, urls: Sequence[str], *, batch: ImportBatch | None = None
 ) -> list[Credential]:
@@ -59,6 +67,7 @@ def add_urls(
                     candidate=candidate,
                     dedupe_key=key,
                     source_url=url,
+                    source_host=host_of(url),
                     import_batch=batch,
                     queued_trigger="import" if batch else "user",
                 )

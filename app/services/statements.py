@@ -29,6 +29,7 @@ STATE_FIELDS = (
     Credential.achievement_name,
     Credential.last_checked_at,
     Credential.created_at,
+    Credential.claim_token,
 )
 _IMAGE_FIELDS = (CredentialImage.sha256,)
 _DOCUMENT_FIELDS = ("organization", "run", "url", "status", "sha256", "content_type", "body")
@@ -53,15 +54,15 @@ def image_digests(credential_id: int) -> list[str]:
     return [row.sha256 for row in rows]
 
 
-def update_credential(credential_id: int, fields: dict[str, object], worker: str | None) -> int:
-    """Credential.update(**fields) on one row (still claimed by `worker`, if given); rows hit."""
-    names, guarded = tuple(fields), worker is not None
+def update_credential(credential_id: int, fields: dict[str, object], claim: str | None) -> int:
+    """Credential.update(**fields) on one row (only while `claim` holds it, if given); rows hit."""
+    names, guarded = tuple(fields), claim is not None
     cursor = prepared.execute(
         ("update-credential", names, guarded),
         lambda: _update_query(names, guarded),
         **fields,
         id=credential_id,
-        worker=worker,
+        claim=claim,
     )
     return prepared.rows_affected(cursor)
 
@@ -101,9 +102,8 @@ def _image_query() -> peewee.ModelSelect:
 def _update_query(names: tuple[str, ...], guarded: bool) -> peewee.ModelUpdate:
     fields = Credential._meta.fields
     where = Credential.id == prepared.slot("id", Credential.id)
-    if guarded:  # a worker whose lease ran out must not release another worker's claim
-        claimer = prepared.slot("worker", Credential.claimed_by)
-        where &= Credential.claimed_by.is_null() | (Credential.claimed_by == claimer)
+    if guarded:  # the fence: only the claim that still holds the credential writes
+        where &= Credential.claim_token == prepared.slot("claim", Credential.claim_token)
     values = {fields[name]: prepared.slot(name, fields[name]) for name in names}
     return Credential.update(values).where(where)
 

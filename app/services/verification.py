@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import peewee
@@ -32,7 +34,8 @@ from app.verification.verify import verify
 log = logging.getLogger(__name__)
 MAX_EVIDENCE_BYTES = 256 * 1024
 RECHECK_AFTER = timedelta(hours=24)
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(seconds=20)
+HOST_LIMIT = 4
 
 
 class RecordingFetcher:
@@ -66,46 +69,133 @@ def requeue(credential: Credential, *, trigger: str = "user", user: User | None 
     candidate_service.refresh_state(credential.candidate_id)
 
 
-def claim_due(
-    worker: str, limit: int, now: datetime | None = None, *, lease: timedelta = LEASE
-) -> list[int]:
-    """Claim up to `limit` due credentials under a lease; returns their ids.
+@dataclass(frozen=True)
+class Claim:
+    """Credentials one worker claimed together; `token` fences every write of their results."""
 
-    A claim whose worker died expires with its lease and is taken again.
+    token: str
+    ids: list[int]
+
+
+def claim_due(
+    worker: str,
+    limit: int,
+    now: datetime | None = None,
+    *,
+    lease: timedelta = LEASE,
+    host_limit: int = HOST_LIMIT,
+) -> Claim:
+    """Claim up to `limit` due credentials under a lease, fairly.
+
+    Organisations take turns (each one's oldest due credential first), and no issuer host gets
+    more than `host_limit` credentials in flight across all workers, so one tenant's backlog or
+    one slow host cannot hold every slot. A claim whose worker died expires with its lease.
     """
     moment = now or utcnow()
-    due = (
-        Credential.select(Credential.id)
-        .where(
-            (
-                (Credential.status == CredentialStatus.QUEUED.value)
-                | (Credential.next_check_at <= moment)
-            )
-            & (Credential.claimed_until.is_null() | (Credential.claimed_until < moment))
-        )
-        .order_by(Credential.next_check_at, Credential.id)
-        .limit(limit)
-    )
-    if isinstance(db.obj, peewee.PostgresqlDatabase):
-        due = due.for_update("FOR UPDATE SKIP LOCKED")
+    token = uuid.uuid4().hex
     with write_transaction():
-        ids = [row.id for row in due]
-        if not ids:
-            return []
-        expired_or_free = Credential.claimed_until.is_null() | (Credential.claimed_until < moment)
-        (
+        ids = _lock_free(_fair_pick(moment, limit, host_limit), moment)
+        if ids:
             Credential.update(
                 claimed_by=worker,
                 claimed_until=moment + lease,
+                claim_token=token,
                 status=CredentialStatus.VERIFYING.value,
-            )
-            .where(Credential.id.in_(ids) & expired_or_free)
+            ).where(Credential.id.in_(ids) & _free(moment)).execute()
+    claimed = Credential.select(Credential.id).where(Credential.claim_token == token)
+    return Claim(token, sorted(row.id for row in claimed) if ids else [])
+
+
+def _free(moment: datetime) -> peewee.Expression:
+    return Credential.claimed_until.is_null() | (Credential.claimed_until < moment)
+
+
+def _due(moment: datetime) -> peewee.Expression:
+    return (Credential.status == CredentialStatus.QUEUED.value) | (
+        Credential.next_check_at <= moment
+    )
+
+
+def any_due(now: datetime | None = None) -> bool:
+    """Whether any unclaimed credential is due (held back by a host's limit, or not claimed)."""
+    moment = now or utcnow()
+    return bool(Credential.select(Credential.id).where(_due(moment) & _free(moment)).exists())
+
+
+def _fair_pick(moment: datetime, limit: int, host_limit: int) -> list[int]:
+    """Due credentials in round-robin order of organisation, within each host's limit."""
+    turn = peewee.fn.ROW_NUMBER().over(
+        partition_by=[Credential.organization],
+        order_by=[Credential.next_check_at, Credential.id],
+    )
+    ranked = Credential.select(
+        Credential.id, Credential.source_host, Credential.next_check_at, turn.alias("turn")
+    ).where(_due(moment) & _free(moment))
+    pool = (
+        Credential.select(ranked.c.id, ranked.c.source_host)
+        .from_(ranked)
+        .where(ranked.c.turn <= limit * 4)
+        .order_by(ranked.c.turn, ranked.c.next_check_at, ranked.c.id)
+        .limit(limit * 16)
+    )
+    busy = dict(
+        Credential.select(Credential.source_host, peewee.fn.COUNT(Credential.id))
+        .where((Credential.claimed_until >= moment) & (Credential.source_host != ""))
+        .group_by(Credential.source_host)
+        .tuples()
+    )
+    picked: list[int] = []
+    for credential_id, host in pool.tuples():
+        if host and busy.get(host, 0) >= host_limit:
+            continue
+        if host:
+            busy[host] = busy.get(host, 0) + 1
+        picked.append(credential_id)
+        if len(picked) == limit:
+            break
+    return picked
+
+
+def _lock_free(ids: list[int], moment: datetime) -> list[int]:
+    """Those of `ids` still free, locked against other workers (skipped if one holds them)."""
+    if not ids:
+        return []
+    query = Credential.select(Credential.id).where(Credential.id.in_(ids) & _free(moment))
+    if isinstance(db.obj, peewee.PostgresqlDatabase):
+        query = query.for_update("FOR UPDATE SKIP LOCKED")
+    return [row.id for row in query]
+
+
+def renew(token: str, now: datetime | None = None, *, lease: timedelta = LEASE) -> int:
+    """Extend the lease of the claim's credentials still in flight (the heartbeat); rows hit."""
+    moment = now or utcnow()
+    with prepared.one_writer(), write_transaction():
+        return int(
+            Credential.update(claimed_until=moment + lease)
+            .where(Credential.claim_token == token)
             .execute()
         )
-    claimed = Credential.select(Credential.id).where(
-        Credential.id.in_(ids) & (Credential.claimed_by == worker)
-    )
-    return [row.id for row in claimed]
+
+
+def release(token: str, ids: Sequence[int]) -> int:
+    """Give back claimed credentials not started (a worker stopping): due again at once."""
+    if not ids:
+        return 0
+    with prepared.one_writer(), write_transaction():
+        return int(
+            Credential.update(
+                claimed_by=None,
+                claimed_until=None,
+                claim_token=None,
+                status=CredentialStatus.QUEUED.value,
+            )
+            .where((Credential.claim_token == token) & Credential.id.in_(list(ids)))
+            .execute()
+        )
+
+
+class ClaimLost(Exception):
+    """The claim no longer holds the credential: another worker took it after the lease."""
 
 
 def verify_credential(
@@ -113,13 +203,16 @@ def verify_credential(
     fetcher: Fetcher,
     *,
     now: datetime | None = None,
-    worker: str | None = None,
+    claim: str | None = None,
     unreachable_after: timedelta = alerts.DEFAULT_UNREACHABLE_AFTER,
     emails: Sequence[str] | None = None,
     refresh_candidate: bool = True,
 ) -> VerificationRun | None:
-    """Verify one stored credential, append the run and raise any alert; None if it vanished.
+    """Verify one stored credential, append the run and raise any alert; None if not stored.
 
+    With a `claim` token the result is stored only while that claim still holds the credential
+    (checked in the same UPDATE): a worker paused past its lease, whose credential another
+    worker has claimed and verified since, must not write its stale verdict over the newer one.
     A worker passes the candidate's `emails` it loaded for the whole batch and refreshes the
     candidate's state itself (`refresh_candidate=False`, see `batches.BatchProgress`).
     """
@@ -131,15 +224,21 @@ def verify_credential(
     addresses = _emails(credential) if emails is None else emails
     result = verify(_source(credential), fetcher=recorder, now=now or started, emails=addresses)
     image = _image(credential, result, recorder)
-    with prepared.one_writer(), write_transaction():
-        current = statements.state_of(credential_id)  # as it is now, locked
-        if current is None:
-            return None
-        run = _store_run(current, result, started, recorder)
-        _apply(current, result, started, worker)
-        alerts.on_run(current, run, now or started, unreachable_after)
-        if image is not None:
-            _store_image(credential, *image)
+    try:
+        with prepared.one_writer(), write_transaction():
+            current = statements.state_of(credential_id)  # as it is now, locked
+            if current is None:
+                return None
+            if claim is not None and current.claim_token != claim:
+                raise ClaimLost(credential_id)
+            run = _store_run(current, result, started, recorder)
+            _apply(current, result, started, claim)
+            alerts.on_run(current, run, now or started, unreachable_after)
+            if image is not None:
+                _store_image(credential, *image)
+    except ClaimLost:
+        log.warning("claim on credential %s lost before its result was stored", credential_id)
+        return None
     if refresh_candidate:
         candidate_service.refresh_state(credential.candidate_id)
     return run
@@ -198,7 +297,7 @@ def _store_run(
 
 
 def _apply(
-    credential: Credential, result: VerificationResult, now: datetime, worker: str | None
+    credential: Credential, result: VerificationResult, now: datetime, claim: str | None
 ) -> None:
     keep_last_good = result.verdict is Verdict.UNREACHABLE and credential.verdict not in (
         None,
@@ -223,9 +322,14 @@ def _apply(
         status = CredentialStatus.QUEUED.value
         fields.update(next_check_at=now)
         del fields["queued_trigger"], fields["queued_by"]
-    release = {"status": status, "claimed_by": None, "claimed_until": None}
-    # A worker whose lease ran out must not release another worker's claim.
-    if not statements.update_credential(credential.id, {**fields, **release}, worker or None):
+    release = {"status": status, "claimed_by": None, "claimed_until": None, "claim_token": None}
+    if claim is not None:
+        # The fence: a claim that lost the credential changes nothing (the run rolls back too).
+        if not statements.update_credential(credential.id, {**fields, **release}, claim):
+            raise ClaimLost(credential.id)
+    elif credential.claim_token is None:
+        statements.update_credential(credential.id, {**fields, **release}, None)
+    else:  # verified outside the queue while a worker holds it: leave that claim alone
         statements.update_credential(credential.id, fields, None)
 
 

@@ -94,7 +94,7 @@ def test_the_same_change_seen_by_two_workers_at_once_raises_one_alert(
         with db.connection_context():
             start.wait(5)
             try:
-                verification.verify_credential(credential.id, fetcher, worker=name)
+                verification.verify_credential(credential.id, fetcher)
             except BaseException as error:  # noqa: BLE001 - reported below
                 errors.append(error)
 

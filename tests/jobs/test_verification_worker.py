@@ -107,17 +107,17 @@ def test_revocation_at_the_issuer_shows_after_re_verification(
 
 def test_two_workers_never_claim_the_same_credential(app: Flask, candidate: Candidate) -> None:
     intake.add_urls(candidate, [f"https://issuer.example/a/{n}" for n in range(10)])
-    first = verification.claim_due("worker-a", 6)
-    second = verification.claim_due("worker-b", 6)
+    first = verification.claim_due("worker-a", 6, host_limit=10).ids
+    second = verification.claim_due("worker-b", 6, host_limit=10).ids
     assert len(first) == 6 and len(second) == 4 and not set(first) & set(second)
 
 
 def test_a_dead_workers_claims_expire_and_are_taken_again(app: Flask, candidate: Candidate) -> None:
     intake.add_urls(candidate, ["https://issuer.example/a/1"])
-    assert verification.claim_due("worker-a", 5)
-    assert verification.claim_due("worker-b", 5) == []
+    assert verification.claim_due("worker-a", 5).ids
+    assert verification.claim_due("worker-b", 5).ids == []
     later = utcnow() + verification.LEASE + timedelta(seconds=1)
-    assert len(verification.claim_due("worker-b", 5, now=later)) == 1
+    assert len(verification.claim_due("worker-b", 5, now=later).ids) == 1
 
 
 def test_uploaded_baked_badge_is_verified_and_its_image_kept(
@@ -165,13 +165,14 @@ def test_verify_again_pressed_during_a_run_is_not_swallowed(
     from app.verification.netpolicy import parse_allowlist
 
     credential = _credential(candidate, issuer.hosted("a1").url)
-    (claimed,) = verification.claim_due("worker-a", 5)
+    claim = verification.claim_due("worker-a", 5)
+    (claimed,) = claim.ids
     verification.requeue(Credential.get_by_id(claimed))  # pressed while worker-a verifies
     with SafeFetcher(allowlist=parse_allowlist("127.0.0.1")) as fetcher:
-        verification.verify_credential(claimed, fetcher, worker="worker-a")
+        verification.verify_credential(claimed, fetcher, claim=claim.token)
     stored = Credential.get_by_id(credential.id)
     assert stored.verdict == "verified" and stored.status == "queued"
-    assert verification.claim_due("worker-b", 5) == [credential.id]
+    assert verification.claim_due("worker-b", 5).ids == [credential.id]
 
 
 def test_issuer_identity_stored_is_the_bound_profile_not_its_homepage(

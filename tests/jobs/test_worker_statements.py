@@ -39,17 +39,18 @@ def test_state_and_source_read_the_same_values_as_peewee(
     assert statements.state_of(credential.id + 1000) is None
 
 
-def test_update_only_releases_a_claim_its_worker_still_holds(
+def test_update_only_writes_while_its_claim_still_holds_the_credential(
     backend_app: Flask, acme: Organization
 ) -> None:
     credential = _credential(acme)
-    Credential.update(claimed_by="worker-b").execute()
-    fields: dict[str, object] = {"verdict": "revoked", "next_check_at": MOMENT, "claimed_by": None}
-    assert statements.update_credential(credential.id, fields, "worker-a") == 0
-    assert Credential.get_by_id(credential.id).claimed_by == "worker-b"
-    assert statements.update_credential(credential.id, fields, "worker-b") == 1
+    Credential.update(claimed_by="worker-b", claim_token="claim-b").execute()
+    fields: dict[str, object] = {"verdict": "revoked", "next_check_at": MOMENT, "claim_token": None}
+    assert statements.update_credential(credential.id, fields, "claim-a") == 0
+    assert Credential.get_by_id(credential.id).claim_token == "claim-b"
+    assert statements.update_credential(credential.id, fields, "claim-b") == 1
     stored = Credential.get_by_id(credential.id)
-    assert (stored.verdict, stored.next_check_at, stored.claimed_by) == ("revoked", MOMENT, None)
+    assert (stored.verdict, stored.next_check_at, stored.claim_token) == ("revoked", MOMENT, None)
+    assert statements.update_credential(credential.id, fields, "claim-b") == 0  # released
 
 
 def test_inserted_run_and_documents_read_back_unchanged(
