@@ -13,7 +13,6 @@ from flask import Flask
 
 from app.config import Settings
 from app.models import Credential, Organization, VerificationRun, utcnow
-from app.services import verification
 from jobs import worker
 from tests.jobs.conftest import add_badges, worker_process
 from tests.support.test_issuer import LocalIssuer
