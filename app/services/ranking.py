@@ -10,6 +10,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import cast
 
 import peewee
 
@@ -62,9 +63,34 @@ class RoleRanking:
         return next((s for s in self.scores if s.candidate_id == candidate_id), None)
 
     def position(self, candidate_id: int) -> int | None:
-        return next(
-            (n for n, s in enumerate(self.scores, 1) if s.candidate_id == candidate_id), None
-        )
+        """The candidate's place, shared with everyone tied with them (see `places`)."""
+        found = self.place_of(candidate_id)
+        return found[0] if found else None
+
+    def place_of(self, candidate_id: int) -> tuple[int, bool] | None:
+        """(place, tied) of a candidate, or None when they are not ranked."""
+        for score, place in zip(self.scores, self.places(), strict=True):
+            if score.candidate_id == candidate_id:
+                return place
+        return None
+
+    def places(self) -> list[tuple[int, bool]]:
+        """Each score's (place, tied), in ranking order: equal scores share a place (1, 2, 2, 4).
+
+        Scores are equal as shown (one decimal) and, with the gate on, on the same side of it;
+        the name only orders tied candidates, it does not rank them.
+        """
+        if "places" not in self.memo:
+            keys = [
+                (f"{s.score:.1f}", self.profile.gate and not s.meets_required) for s in self.scores
+            ]
+            found: list[tuple[int, bool]] = []
+            for n, key in enumerate(keys):
+                place = found[n - 1][0] if n and keys[n - 1] == key else n + 1
+                tied = (n > 0 and keys[n - 1] == key) or (n + 1 < len(keys) and keys[n + 1] == key)
+                found.append((place, tied))
+            self.memo["places"] = found
+        return cast(list[tuple[int, bool]], self.memo["places"])
 
 
 _cache: OrderedDict[tuple[int, str], RoleRanking] = OrderedDict()

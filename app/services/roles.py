@@ -117,6 +117,11 @@ def requirements_of(role: RoleProfile) -> list[RoleSkill]:
     )
 
 
+def requirement_of(role: RoleProfile, skill: Skill) -> RoleSkill | None:
+    """The role's requirement for `skill`, if the role asks for it already."""
+    return RoleSkill.get_or_none((RoleSkill.role == role) & (RoleSkill.skill == skill))
+
+
 def set_requirement(role: RoleProfile, actor: User | None, given: RequirementInput) -> RoleSkill:
     """Add a skill to the role, or change how it is weighed when it is there already."""
     if not 1 <= given.weight <= 5:

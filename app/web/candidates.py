@@ -126,6 +126,7 @@ def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
         "refresh_state": is_partial(),
         "errors": {},
         "notice": None,
+        "links_text": "",
         **extra,
     }
 
@@ -151,10 +152,16 @@ def progress(candidate_id: int) -> Response:
 def add_links(candidate_id: int) -> Response:
     """Queue every link found in the pasted text."""
     candidate = get_or_404(Candidate, candidate_id)
-    urls = intake.extract_urls(request.form.get("links", ""))
+    text = request.form.get("links", "")
+    urls = intake.extract_urls(text)
     if not urls:
-        context = _show_context(candidate, errors={"links": "No http(s) links found in the text."})
-        return render("candidates/show.html", "intake", status=422, **context)
+        problem = (
+            "Paste at least one badge link first."
+            if not text.strip()
+            else "No link found in the text: badge links start with http:// or https://."
+        )
+        context = _show_context(candidate, errors={"links": problem}, links_text=text)
+        return render("candidates/show.html", "credentials_region", status=422, **context)
     added = intake.add_urls(candidate, urls)
     skipped = len(urls) - len(added)
     notice = f"Added {len(added)} link{'s' if len(added) != 1 else ''}" + (
@@ -170,8 +177,8 @@ def add_files(candidate_id: int) -> Response:
     candidate = get_or_404(Candidate, candidate_id)
     uploads = [f for f in request.files.getlist("files") if f and f.filename]
     if not uploads:
-        context = _show_context(candidate, errors={"files": "Choose at least one file."})
-        return render("candidates/show.html", "intake", status=422, **context)
+        context = _show_context(candidate, errors={"files": "Choose at least one file first."})
+        return render("candidates/show.html", "credentials_region", status=422, **context)
     added, problems = 0, []
     for upload in uploads:
         try:
@@ -181,7 +188,7 @@ def add_files(candidate_id: int) -> Response:
             problems.append(str(error))
     if problems and not added:
         context = _show_context(candidate, errors={"files": " ".join(problems)})
-        return render("candidates/show.html", "intake", status=422, **context)
+        return render("candidates/show.html", "credentials_region", status=422, **context)
     notice = f"Added {added} file{'s' if added != 1 else ''}." + (
         " " + " ".join(problems) if problems else ""
     )

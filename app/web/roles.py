@@ -16,7 +16,7 @@ from app.services import skills as skill_service
 from app.services.ranking import RoleRanking
 from app.services.roles import RequirementInput, RoleError
 from app.web.auth import admin_only, can_change
-from app.web.htmx import htmx, render, see_other
+from app.web.htmx import htmx, is_partial, render, see_other
 from app.web.tenancy import get_or_404, org_id
 
 bp = Blueprint("roles", __name__, url_prefix="/roles")
@@ -119,7 +119,7 @@ def explain(role_id: int, candidate_id: int) -> Response:
         role=role,
         candidate=candidate,
         score=score,
-        position=ranking.position(candidate.id),
+        place=ranking.place_of(candidate.id),
         total=len(ranking.scores),
         ranking=ranking,
         chart=_chart(ranking, score),
@@ -144,14 +144,17 @@ def edit(role_id: int) -> Response:
 
 
 def _edit_context(
-    role: RoleProfile, error: str = "", form: dict[str, str] | None = None
+    role: RoleProfile, error: str = "", form: dict[str, str] | None = None, focus: str = ""
 ) -> dict[str, Any]:
+    """The edit page; `focus` names what an htmx swap moves focus to (the error, the form)."""
     return {
         "role": role,
         "requirements": role_service.requirements_of(role),
         "error": error,
         "form": form or {},
         "importances": [i.value for i in Importance],
+        "conflict": None,
+        "focus": focus if is_partial() else "",
     }
 
 
@@ -183,13 +186,18 @@ def add_skill(role_id: int) -> Response:
         for k in ("skill", "importance", "weight", "min_level", "recency_months")
     }
     try:
-        role_service.set_requirement(role, current_user, _requirement(form))
+        wanted = _requirement(form)
+        existing = role_service.requirement_of(role, wanted.skill)
+        if existing is not None and request.form.get("replace") != "1":
+            context = _edit_context(role, form=form, focus="error")
+            context["conflict"] = existing
+            return render("roles/edit.html", "requirements", status=409, **context)
+        role_service.set_requirement(role, current_user, wanted)
     except RoleError as error:
-        return render(
-            "roles/edit.html", "requirements", status=422, **_edit_context(role, str(error), form)
-        )
+        context = _edit_context(role, str(error), form, focus="error")
+        return render("roles/edit.html", "requirements", status=422, **context)
     if htmx and not htmx.boosted:
-        return render("roles/edit.html", "requirements", **_edit_context(role))
+        return render("roles/edit.html", "requirements", **_edit_context(role, focus="add"))
     return see_other(url_for("roles.edit", role_id=role.id))
 
 
@@ -219,14 +227,28 @@ def remove_skill(role_id: int) -> Response:
         role, current_user, request.form.get("skill_id", 0, type=int) or 0
     )
     if htmx and not htmx.boosted:
-        return render("roles/edit.html", "requirements", **_edit_context(role))
+        return render("roles/edit.html", "requirements", **_edit_context(role, focus="skills"))
     return see_other(url_for("roles.edit", role_id=role.id))
+
+
+@bp.get("/<int:role_id>/delete")
+@admin_only
+def confirm_delete(role_id: int) -> Response:
+    """Ask before deleting: what goes with the role (its skills and shortlist)."""
+    role = get_or_404(RoleProfile, role_id)
+    return render(
+        "roles/delete.html",
+        "content",
+        role=role,
+        skills=len(role_service.requirements_of(role)),
+        shortlisted=len(role_service.shortlisted_ids(role)),
+    )
 
 
 @bp.post("/<int:role_id>/delete")
 @admin_only
 def delete(role_id: int) -> Response:
-    """Delete the role profile and its shortlist."""
+    """Delete the role profile and its shortlist (after the confirmation page)."""
     role = get_or_404(RoleProfile, role_id)
     role_service.delete(role, current_user)
     return see_other(url_for("roles.index"))
@@ -275,6 +297,7 @@ def _shortlist_change(role_id: int, add: bool) -> Response:
         context = {
             "role": role,
             "candidate_id": candidate.id,
+            "candidate_name": candidate.name,
             "shortlisted": role_service.shortlisted_ids(role),
         }
         return render("roles/show.html", "shortlist_button", **context)
@@ -319,16 +342,18 @@ def coverage_chart(score: CandidateScore) -> Markup:
     )
 
 
-def _filtered(ranking: RoleRanking, meets: bool, minimum: int) -> list[tuple[int, CandidateScore]]:
+def _filtered(
+    ranking: RoleRanking, meets: bool, minimum: int
+) -> list[tuple[tuple[int, bool], CandidateScore]]:
     """Ranked (position, score) pairs passing the filters, worked out once per ranking."""
     key = ("filter", meets, minimum)
     if key not in ranking.memo:
         ranking.memo[key] = [
-            (position, score)
-            for position, score in enumerate(ranking.scores, 1)
+            (place, score)
+            for place, score in zip(ranking.places(), ranking.scores, strict=True)
             if (not meets or score.meets_required) and score.score >= minimum
         ]
-    return cast(list[tuple[int, CandidateScore]], ranking.memo[key])
+    return cast(list[tuple[tuple[int, bool], CandidateScore]], ranking.memo[key])
 
 
 def _chart(ranking: RoleRanking, score: CandidateScore) -> Markup:

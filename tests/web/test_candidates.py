@@ -107,7 +107,9 @@ def test_pasting_text_without_links_says_so(signed_in: FlaskClient, org: Organiz
         data={"links": "no links here"},
         headers={"HX-Request": "true"},
     )
-    assert response.status_code == 422 and "No http(s) links" in response.text
+    assert response.status_code == 422 and "No link found in the text" in response.text
+    assert ">no links here</textarea>" in response.text  # the pasted text is kept
+    assert 'id="credentials"' in response.text  # and so is the credential list
 
 
 def test_uploading_files_queues_them_once(signed_in: FlaskClient, org: Organization) -> None:

@@ -129,7 +129,7 @@ def test_shortlist_add_and_remove(
         data={"candidate_id": people["ada"].id},
         headers={"HX-Request": "true"},
     )
-    assert "Remove from shortlist" in added.text
+    assert 'Remove <span class="visually-hidden">Ada</span> from shortlist' in added.text
     assert "Ada" in client.get(f"/roles/{role.id}/shortlist").text
     client.post(f"/roles/{role.id}/shortlist/remove", data={"candidate_id": people["ada"].id})
     assert "Nobody is on this shortlist" in client.get(f"/roles/{role.id}/shortlist").text
