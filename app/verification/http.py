@@ -22,6 +22,7 @@ from .httpcache import HttpCache
 from .netbackend import (
     Connector,
     GuardedBackend,
+    PoolTransport,
     Refused,
     Resolver,
     deadline,
@@ -240,12 +241,11 @@ def _client(
     max_connections: int,
 ) -> httpx.Client:
     # The backend's own lazily built context is the one TLS uses; this stand-in (no CAs loaded,
-    # so it could verify nothing) only keeps httpx and httpcore from building their own.
+    # so it could verify nothing) only keeps httpcore from building its own.
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    transport = httpx.HTTPTransport(verify=context, trust_env=False, retries=0)
-    # The guarded backend goes into the transport's own pool: httpx keeps its request and
-    # exception handling, httpcore keeps per-origin pooling, and every TCP connect is checked.
-    transport._pool = httpcore.ConnectionPool(
+    # The guarded backend goes into an httpcore pool of our own: httpcore keeps per-origin
+    # pooling, httpx keeps its client, and every TCP connect is checked.
+    pool = httpcore.ConnectionPool(
         ssl_context=context,
         max_connections=max_connections,
         max_keepalive_connections=max_connections,
@@ -256,7 +256,7 @@ def _client(
     timeout = httpx.Timeout(total_timeout, connect=connect_timeout)
     headers = {"user-agent": user_agent()}
     return httpx.Client(
-        transport=transport,
+        transport=PoolTransport(pool),
         trust_env=False,
         follow_redirects=False,
         timeout=timeout,

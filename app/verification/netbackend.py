@@ -8,7 +8,9 @@ there is no window for DNS rebinding between the check and the connection.
 
 from __future__ import annotations
 
+import select
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -16,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpcore
-from httpcore._backends.sync import SyncStream  # the stream httpcore's own sync backend uses
+import httpx
 
 from .fetcher import FetchFailure
 from .netpolicy import Allowlist, check_address, literal_address
@@ -78,6 +80,73 @@ def _bounded(timeout: float | None, expired: type[Exception]) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
+@contextmanager
+def _socket_errors(
+    timeout_error: type[httpcore.TimeoutException], other_error: type[httpcore.NetworkError]
+) -> Iterator[None]:
+    try:
+        yield
+    except TimeoutError as exc:
+        raise timeout_error(exc) from exc
+    except OSError as exc:
+        raise other_error(exc) from exc
+
+
+class SocketStream(httpcore.NetworkStream):
+    """A connected (TLS) socket as an httpcore stream, on httpcore's public interface only."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        with _socket_errors(httpcore.ReadTimeout, httpcore.ReadError):
+            self._sock.settimeout(timeout)
+            return self._sock.recv(max_bytes)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        with _socket_errors(httpcore.WriteTimeout, httpcore.WriteError):
+            while buffer:
+                self._sock.settimeout(timeout)
+                buffer = buffer[self._sock.send(buffer) :]
+
+    def close(self) -> None:
+        self._sock.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        with _socket_errors(httpcore.ConnectTimeout, httpcore.ConnectError):
+            try:
+                self._sock.settimeout(timeout)
+                wrapped = ssl_context.wrap_socket(self._sock, server_hostname=server_hostname)
+            except Exception:
+                self.close()
+                raise
+        return SocketStream(wrapped)
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "ssl_object":  # httpcore asks it selected_alpn_protocol(), as SSLSocket answers
+            return self._sock if isinstance(self._sock, ssl.SSLSocket) else None
+        if info == "client_addr":
+            return self._sock.getsockname()
+        if info == "server_addr":
+            return self._sock.getpeername()
+        if info == "socket":
+            return self._sock
+        if info == "is_readable":  # an idle pooled connection the server closed or wrote to
+            return self._sock.fileno() == -1 or bool(_readable(self._sock))
+        return None
+
+
+def _readable(sock: socket.socket) -> list[tuple[int, int]]:
+    poll = select.poll()
+    poll.register(sock.fileno(), select.POLLIN)
+    return poll.poll(0)
+
+
 class DeadlineStream(httpcore.NetworkStream):
     """A stream whose every operation also respects the calling thread's fetch deadline."""
 
@@ -136,7 +205,7 @@ class GuardedBackend(httpcore.SyncBackend):
         for option in socket_options or ():
             sock.setsockopt(*option)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return DeadlineStream(SyncStream(sock), self._tls)
+        return DeadlineStream(SocketStream(sock), self._tls)
 
     def checked_addresses(self, host: str, port: int) -> list[str]:
         """Resolve `host` once and return its addresses, or raise Refused if any is not allowed."""
@@ -178,3 +247,81 @@ def _blocked_detail(host: str, address: str, reason: str) -> str:
     if host == address:
         return f"{reason}; Skillproof only contacts public internet addresses"
     return f"the name {host} points to an address Skillproof does not contact ({reason})"
+
+
+# httpcore exception -> the httpx exception an httpx transport raises for it (same names).
+_HTTPX_ERRORS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+@contextmanager
+def _as_httpx_errors() -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        for core_error, httpx_error in _HTTPX_ERRORS:
+            if isinstance(exc, core_error):
+                raise httpx_error(str(exc)) from exc
+        raise
+
+
+class _ResponseBody(httpx.SyncByteStream):
+    def __init__(self, stream: Iterable[bytes]) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx_errors():
+            yield from self._stream
+
+    def close(self) -> None:
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+
+
+class PoolTransport(httpx.BaseTransport):
+    """An httpx transport over an httpcore connection pool we build (with our own backend).
+
+    httpx.HTTPTransport builds its pool itself and takes no network backend; this is the same
+    bridge written against the public interfaces of both libraries.
+    """
+
+    def __init__(self, pool: httpcore.ConnectionPool) -> None:
+        self._pool = pool
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _as_httpx_errors():
+            response = self._pool.handle_request(core_request)
+        assert isinstance(response.stream, Iterable)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_ResponseBody(response.stream),
+            extensions=response.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()

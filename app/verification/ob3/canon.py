@@ -29,6 +29,9 @@ _RESOLVED_CONTEXTS: LRUCache[str, Any] = LRUCache(maxsize=1024)
 _PROCESSED: LRUCache[tuple[Any, ...], Any] = LRUCache(maxsize=4096)
 _BUNDLED_SCOPED: dict[int, Any] = {}
 MAX_BUNDLED_SCOPED = 20_000
+# pyld has no public hook for a context memo or a work limit: the overrides below use its
+# internals (`_process_context`, an active context's `_uuid`, `create_hash_to_related`), which
+# tests/unit/test_library_internals.py checks against the pyld version in the lock.
 # pyld raises plain Python errors, not only JsonLdError, on some malformed input
 _PYLD_ERRORS = (jsonld.JsonLdError, ValueError, TypeError, KeyError, AttributeError, IndexError)
 
