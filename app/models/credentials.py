@@ -26,6 +26,7 @@ class Candidate(TenantModel):
     created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
+    search_text = peewee.TextField(default="")  # name and addresses folded (migration 008)
 
     class Meta:
         indexes = ((("organization", "archived", "name"), False),)  # migration 006

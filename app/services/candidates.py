@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import peewee
 
@@ -23,6 +24,7 @@ from app.models import (
     utcnow,
 )
 from app.services.accounts import EMAIL_PATTERN, AccountError, audit
+from app.services.search import fold
 
 PAGE_SIZE = 25
 SORTS = {
@@ -55,6 +57,58 @@ class Page:
     @property
     def has_previous(self) -> bool:
         return self.number > 1
+
+
+@dataclass(frozen=True)
+class CredentialFilter:
+    """Conditions one credential of a candidate must meet together (empty ones are ignored).
+
+    `skill_texts` are the stored alignment lists (`skills_json`) that map to the chosen skill;
+    `expiring_days` keeps credentials still valid that expire within that many days.
+    """
+
+    skill_texts: tuple[str, ...] | None = None
+    issuer: str = ""
+    verdict: str = ""
+    expiring_days: int | None = None
+    now: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return (
+            self.skill_texts is not None
+            or bool(self.issuer)
+            or bool(self.verdict)
+            or self.expiring_days is not None
+        )
+
+    def candidates(self, organization: Organization | int) -> peewee.SelectQuery:
+        query = Credential.of(organization).select(Credential.candidate)
+        if self.skill_texts is not None:
+            query = query.where(Credential.skills_json.in_(list(self.skill_texts) or [""]))
+        if self.issuer:
+            query = query.where(Credential.issuer_name == self.issuer)
+        if self.verdict:
+            query = query.where(Credential.verdict == self.verdict)
+        if self.expiring_days is not None:
+            now = self.now or utcnow()
+            query = query.where(
+                Credential.expires.between(now, now + timedelta(days=self.expiring_days))
+                & (Credential.verdict == "verified")
+            )
+        return query
+
+
+def issuers_of(organization: Organization | int) -> list[str]:
+    """Every issuer name among the organisation's credentials, for the list's issuer filter."""
+    query = (
+        Credential.of(organization)
+        .select(Credential.issuer_name)
+        .where(Credential.issuer_name != "")
+        .distinct()
+        .order_by(Credential.issuer_name)
+    )
+    return [name for (name,) in query.tuples()]
 
 
 def parse_emails(text: str | Iterable[str]) -> list[str]:
@@ -107,9 +161,15 @@ def set_archived(candidate: Candidate, archived: bool) -> Candidate:
 
 
 def _set_emails(candidate: Candidate, emails: Sequence[str]) -> None:
+    """Replace the candidate's addresses and refresh what search matches (name and addresses)."""
     CandidateEmail.delete().where(CandidateEmail.candidate == candidate).execute()
-    for address in dict.fromkeys(normalise_email(e) for e in emails if e.strip()):
+    addresses = list(dict.fromkeys(normalise_email(e) for e in emails if e.strip()))
+    for address in addresses:
         CandidateEmail.create(candidate=candidate, email=address)
+    candidate.search_text = fold(" ".join([candidate.name, *addresses]))
+    Candidate.update(search_text=candidate.search_text).where(
+        Candidate.id == candidate.id
+    ).execute()
 
 
 def emails_of(candidate: Candidate) -> list[str]:
@@ -134,19 +194,20 @@ def search(
     sort: str = "name",
     page: int = 1,
     archived: bool = False,
+    having: CredentialFilter | None = None,
 ) -> Page:
-    """One page of candidates matching a name/e-mail search and a verification-state filter."""
+    """One page of candidates matching a name/e-mail search, a state and a credential filter.
+
+    The search ignores accents and case ("garcia" finds "García"); the credential filter keeps
+    candidates with at least one credential meeting all of its conditions at once.
+    """
     query = Candidate.of(organization).where(Candidate.archived == archived)
-    if text.strip():
-        pattern = f"%{text.strip().lower()}%"
-        by_email = CandidateEmail.select(CandidateEmail.candidate).where(
-            CandidateEmail.email**pattern
-        )
-        query = query.where(
-            (peewee.fn.LOWER(Candidate.name) ** pattern) | Candidate.id.in_(by_email)
-        )
+    if fold(text):
+        query = query.where(Candidate.search_text.contains(fold(text)))
     if state in {s.value for s in CandidateState}:
         query = query.where(Candidate.state == state)
+    if having is not None and having.active:
+        query = query.where(Candidate.id.in_(having.candidates(organization)))
     total = query.count()
     number = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
     items = list(query.order_by(*SORTS.get(sort, SORTS["name"])).paginate(number, PAGE_SIZE))

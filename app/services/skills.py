@@ -137,6 +137,17 @@ def sync_evidence_skills(organization: Organization | int) -> int:
     return add_evidence_skills(organization, resolver.unmatched.values())
 
 
+def texts_claiming(organization: Organization | int, skill_id: int) -> tuple[str, ...]:
+    """The distinct stored alignment lists (`skills_json`) that map to `skill_id`."""
+    resolver = ClaimResolver(build_index(organization), evidence_skill_ids(organization))
+    query = Credential.of(organization).select(Credential.skills_json).distinct()
+    return tuple(
+        text
+        for (text,) in query.tuples().iterator()
+        if any(claim.skill_id == skill_id for claim in resolver.claims(text))
+    )
+
+
 def search(organization: Organization | int, text: str, limit: int = SEARCH_LIMIT) -> list[Skill]:
     """Skills whose name or alias contains `text`, then fuzzy matches, best first."""
     key = normalise(text)

@@ -13,7 +13,8 @@ from peewee import fn
 from app.models import Candidate, CandidateEmail, CandidateState, Credential
 from app.services import candidates as candidate_service
 from app.services import intake
-from app.services.candidates import CandidateError
+from app.services import skills as skill_service
+from app.services.candidates import CandidateError, CredentialFilter
 from app.services.verification import credentials_of
 from app.verification.result import Verdict
 from app.web.auth import can_change
@@ -30,10 +31,43 @@ STATE_LABELS = {
 }
 
 
+EXPIRY_WINDOWS = {
+    "": "Any time",
+    "30": "Within 30 days",
+    "90": "Within 90 days",
+    "365": "Within a year",
+}
+
+
+def _credential_filter(args: Any) -> tuple[CredentialFilter, dict[str, str], str]:
+    """The credential conditions asked for, their values as given, and a problem to show."""
+    given = {key: args.get(key, "").strip() for key in ("skill", "issuer", "verdict", "expiring")}
+    problem = ""
+    skill_texts: tuple[str, ...] | None = None
+    if given["skill"]:
+        skill = skill_service.find(org_id(), given["skill"])
+        if skill is None:
+            problem = f"No skill called “{given['skill']}”: pick one from the suggestions."
+            skill_texts = ()
+        else:
+            skill_texts = skill_service.texts_claiming(org_id(), skill.id)
+    verdicts = {verdict.value for verdict in Verdict}
+    having = CredentialFilter(
+        skill_texts=skill_texts,
+        issuer=given["issuer"],
+        verdict=given["verdict"] if given["verdict"] in verdicts else "",
+        expiring_days=int(given["expiring"])
+        if given["expiring"] in EXPIRY_WINDOWS and given["expiring"]
+        else None,
+    )
+    return having, given, problem
+
+
 def _list_context(
     form: dict[str, str] | None = None, errors: dict[str, str] | None = None
 ) -> dict[str, Any]:
     args = request.args
+    having, given, problem = _credential_filter(args)
     page = candidate_service.search(
         org_id(),
         text=args.get("q", ""),
@@ -41,6 +75,7 @@ def _list_context(
         sort=args.get("sort", "name"),
         page=args.get("page", 1, type=int),
         archived=args.get("archived") == "1",
+        having=having,
     )
     return {
         "page": page,
@@ -48,6 +83,12 @@ def _list_context(
         "state": args.get("state", ""),
         "sort": args.get("sort", "name"),
         "archived": args.get("archived") == "1",
+        "having": given,
+        "page_args": {k: v for k, v in args.items() if k != "page" and v},
+        "filter_problem": problem,
+        "filtered": having.active or bool(args.get("state")),
+        "issuers": candidate_service.issuers_of(org_id()),
+        "expiry_windows": EXPIRY_WINDOWS,
         "state_labels": STATE_LABELS,
         "form": form or {},
         "errors": errors or {},

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.models import Candidate, Organization, RoleProfile, User
+from app.models import Candidate, Credential, Organization, RoleProfile, User
 from app.ranking import Importance
 from app.services import candidates as candidate_service
 from app.services import intake
@@ -14,7 +16,7 @@ from app.services import skills as skill_service
 from app.services.roles import RequirementInput
 from tests.e2e.conftest import LiveServer
 from tests.e2e.pages import SignInPage
-from tests.e2e.pages.candidates import CandidatePage
+from tests.e2e.pages.candidates import CandidatePage, CandidatesPage
 from tests.e2e.test_accessibility import assert_accessible
 from tests.support.ob2_builders import DEFAULT_EMAIL
 from tests.support.test_issuer import LocalIssuer
@@ -42,6 +44,13 @@ def _role(title: str, skills: dict[str, tuple[Importance, int]]) -> RoleProfile:
         assert skill is not None, name
         role_service.set_requirement(role, _admin(), RequirementInput(skill, importance, weight))
     return role
+
+
+def _wait_for_verdict(credential_id: int, verdict: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while Credential.get_by_id(credential_id).verdict != verdict:
+        assert time.monotonic() < deadline, f"verification did not reach {verdict}"
+        time.sleep(0.1)
 
 
 def _sign_in(page: Page, server: LiveServer, email: str | None = None) -> None:
@@ -192,3 +201,34 @@ def test_verify_files_without_a_file_keeps_the_list_and_says_so(
     expect(page.get_by_role("alert")).to_have_text("Choose at least one file first.")
     expect(page.get_by_label("Upload files")).to_be_focused()
     shown.expect_verdicts(["Verified"])
+
+
+def test_search_ignores_accents_and_the_list_filters_by_credential(
+    page: Page, live_server: LiveServer, issuer: LocalIssuer
+) -> None:
+    from tests.support.test_issuer import Case
+
+    for name in ("José García", "Jürgen Müller", "Chloé Dubois"):
+        candidate_service.create(_org(), name, [])
+    grace = candidate_service.create(_org(), "Grace Hopper", [DEFAULT_EMAIL])
+    (revoked,) = intake.add_urls(grace, [issuer.hosted("gone", Case.REVOKED).url])
+    _wait_for_verdict(revoked.id, "revoked")
+    _sign_in(page, live_server, live_server.recruiter_email)
+    candidates = CandidatesPage(page).open()
+
+    for typed, found in (
+        ("garcia", "José García"),
+        ("muller", "Jürgen Müller"),
+        ("chloe", "Chloé Dubois"),
+    ):
+        candidates.page.get_by_role("searchbox", name="Search").fill(typed)
+        expect(candidates.table().get_by_role("link")).to_have_text([found])
+        expect(page.get_by_role("status")).to_contain_text(f"1 candidate matching “{typed}”")
+    candidates.page.get_by_role("searchbox", name="Search").fill("")
+    expect(candidates.table().get_by_role("link")).to_have_count(4)
+
+    page.get_by_label("Verdict").select_option("Revoked")
+    expect(candidates.table().get_by_role("link")).to_have_text(["Grace Hopper"], timeout=TIMEOUT)
+    expect(page.get_by_role("status")).to_contain_text("1 candidate with these filters")
+    assert "verdict=revoked" in page.url
+    assert_accessible(page, "filtered candidate list")
