@@ -43,6 +43,12 @@ def strongest(verdicts: Iterable[Verdict]) -> Verdict:
     return next((v for v in PRECEDENCE if v in present), Verdict.VERIFIED)
 
 
+# The checks that can show a credential is authentic: a proof or JWS that verified with the
+# issuer's key, or a hosted badge served from an origin its issuer allows. Nothing else can.
+AUTHENTICITY_CHECKS = frozenset({"signature", "hosted-origin"})
+NOT_AUTHENTICATED = "nothing showed who issued it: no signature or issuer-hosted copy was verified"
+
+
 class Outcome(enum.StrEnum):
     PASS = "pass"
     FAIL = "fail"
@@ -71,6 +77,46 @@ class Check:
         if self.verdict is not None:
             data["verdict"] = str(self.verdict)
         return data
+
+
+def authenticated(checks: Iterable[Check]) -> bool:
+    """An authenticity check passed and none failed."""
+    found = [c for c in checks if c.id in AUTHENTICITY_CHECKS]
+    return any(c.outcome is Outcome.PASS for c in found) and not any(
+        c.outcome is Outcome.FAIL for c in found
+    )
+
+
+def decide(checks: Iterable[Check]) -> Verdict:
+    """The verdict of a list of checks, failing closed.
+
+    A failed check leads to its verdict (`invalid` when it names none); with no failure, the
+    result is `verified` only when an authenticity check passed, else `invalid`.
+    """
+    checks = tuple(checks)
+    failed = [_failed_verdict(c) for c in checks if c.outcome is Outcome.FAIL]
+    verdict = strongest(failed)
+    if verdict is Verdict.VERIFIED and not authenticated(checks):
+        return Verdict.INVALID
+    return verdict
+
+
+def _failed_verdict(check: Check) -> Verdict:
+    """What a failed check leads to; one naming no verdict (or `verified`) is `invalid`."""
+    return check.verdict if check.verdict not in (None, Verdict.VERIFIED) else Verdict.INVALID
+
+
+def not_authenticated_check() -> Check:
+    return Check("authenticity", Outcome.FAIL, NOT_AUTHENTICATED, Verdict.INVALID)
+
+
+def conclude(checks: Iterable[Check]) -> tuple[tuple[Check, ...], Verdict]:
+    """The checks, with a failed "authenticity" check added when nothing else decided, and
+    their verdict: what every verifier path ends with."""
+    checks = tuple(checks)
+    if decide(checks) is Verdict.INVALID and not any(c.outcome is Outcome.FAIL for c in checks):
+        checks = (*checks, not_authenticated_check())
+    return checks, decide(checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +194,13 @@ class VerificationResult:
     documents: tuple[Document, ...] = ()
     nested: tuple[VerificationResult, ...] = field(default=())
     elapsed_ms: float = 0.0
+
+    def __post_init__(self) -> None:
+        # Fail closed whoever builds the result: `verified` must be earned by the checks.
+        if self.verdict is Verdict.VERIFIED and decide(self.checks) is not Verdict.VERIFIED:
+            checks, verdict = conclude(self.checks)
+            object.__setattr__(self, "checks", checks)
+            object.__setattr__(self, "verdict", verdict)
 
     def to_dict(self) -> dict[str, Any]:
         return {

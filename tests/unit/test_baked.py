@@ -193,7 +193,7 @@ def test_baked_ob3_credential_goes_to_the_ob3_verifier(monkeypatch: pytest.Monke
 
     def fake_verify_vc(payload: Any, **kwargs: Any) -> VerificationResult:
         seen["payload"] = payload
-        check = Check("proof", Outcome.PASS, "ok")
+        check = Check("signature", Outcome.PASS, "ok")
         return VerificationResult(
             target=kwargs["target"], verdict=Verdict.VERIFIED, format="ob3", checks=(check,)
         )
@@ -203,7 +203,7 @@ def test_baked_ob3_credential_goes_to_the_ob3_verifier(monkeypatch: pytest.Monke
     result = run(baked_png(json.dumps(vc), keyword="openbadgecredential"))
     assert seen["payload"] == vc
     assert (result.verdict, result.format) == (Verdict.VERIFIED, "ob3")
-    assert [c.id for c in result.checks] == ["baked", "proof"]
+    assert [c.id for c in result.checks] == ["baked", "signature"]
 
 
 @pytest.mark.corpus

@@ -19,7 +19,8 @@ from app.verification.result import (
     Skill,
     Verdict,
     VerificationResult,
-    strongest,
+    conclude,
+    decide,
 )
 
 
@@ -61,15 +62,16 @@ class Session:
         raise Halt(detail)
 
     def verdict(self) -> Verdict:
-        return strongest(c.verdict for c in self.checks if c.outcome is Outcome.FAIL and c.verdict)
+        return decide(self.checks)
 
     def result(self) -> VerificationResult:
         recipient = self.recipient
+        checks, verdict = conclude(self.checks)
         return VerificationResult(
             target=self.target,
-            verdict=self.verdict(),
+            verdict=verdict,
             format=self.format,
-            checks=tuple(self.checks),
+            checks=checks,
             recipient=recipient.status if recipient else RecipientStatus.SKIPPED,
             recipient_detail=recipient.detail if recipient else None,
             issuer=self.issuer,
@@ -84,12 +86,13 @@ class Session:
 
     def merge(self, other: VerificationResult) -> VerificationResult:
         """Another verifier's result with this session's earlier checks and documents in front."""
-        checks = (*self.checks, *other.checks)
-        failed = [c.verdict for c in checks if c.outcome is Outcome.FAIL and c.verdict]
+        checks, verdict = conclude((*self.checks, *other.checks))
+        if verdict is Verdict.VERIFIED:
+            verdict = other.verdict
         return replace(
             other,
             target=self.target,
             checks=checks,
             documents=(*self.documents, *other.documents),
-            verdict=strongest([*failed, other.verdict]),
+            verdict=verdict,
         )

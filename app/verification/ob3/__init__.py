@@ -31,7 +31,7 @@ from app.verification.result import (
     RecipientStatus,
     Verdict,
     VerificationResult,
-    strongest,
+    conclude,
 )
 
 MAX_NESTING = 2
@@ -195,19 +195,19 @@ def _result(
     target: str,
     document: Mapping[str, Any],
     jwt: vcjwt.Jwt | None,
-    checks: list[Check],
+    checks: Sequence[Check],
     recipient: RecipientOutcome | None,
     nested: tuple[VerificationResult, ...],
 ) -> VerificationResult:
-    verdict = strongest(c.verdict for c in checks if c.outcome is Outcome.FAIL and c.verdict)
     shown = _authentic(checks)
+    checks, verdict = conclude(checks)
     window = _safe_window(document, jwt) if shown else None
     credential_id = document.get("id") if shown else None
     return VerificationResult(
         target=target,
         verdict=verdict,
         format="ob3",
-        checks=tuple(checks),
+        checks=checks,
         recipient=recipient.status if recipient else RecipientStatus.SKIPPED,
         recipient_detail=recipient.detail if recipient else None,
         issuer=content.issuer_of(document) if shown else None,
