@@ -58,6 +58,10 @@ ALONE = (
     "verified on its own it is a well-signed VC; its missing BitstringStatusListCredential type "
     "matters when it is used as a status list (legacy-missingTypeStatus-noExpiry agrees)"
 )
+SHORT_STATUS_LIST = (
+    "the DCC verifier-core status list has 100,000 entries, fewer than the 131,072 the Bitstring "
+    "Status List specification requires -> invalid (ARCHITECTURE.md, Fail closed)"
+)
 DID_WEB_NOT_HOSTED = "the issuer's did:web (dc.1edtech.org) is not in the corpus -> unreachable"
 
 _1ED = "1edtech-dc-validator/"
@@ -182,6 +186,23 @@ PINNED: dict[str, str] = {
     **dict.fromkeys(
         [f"{_JOSE}presentation-jose-multiple.txt", f"{_JOSE}presentation-sdjwt-selective.txt"],
         NOT_A_CREDENTIAL,
+    ),
+    **dict.fromkeys(
+        [
+            "dcc-verifier-core/eddsa/v2/v2EddsaWithValidStatus.json",
+            "dcc-verifier-core/eddsaAndEd25519/v2/v2DoubleSigWithValidStatus.json",
+            "dcc-verifier-core/v1/v1ExpiredWithValidStatus.json",
+            "dcc-verifier-core/v1/v1Revoked.json",
+            "dcc-verifier-core/v1/v1RevokedAndExpired.json",
+            "dcc-verifier-core/v1/v1WithValidStatus.json",
+            "dcc-verifier-core/v2/didWeb/v2didWebMultikeyWithValidStatus.json",
+            "dcc-verifier-core/v2/didWeb/v2didWebWithValidStatus.json",
+            "dcc-verifier-core/v2/v2ExpiredWithValidStatus.json",
+            "dcc-verifier-core/v2/v2Revoked.json",
+            "dcc-verifier-core/v2/v2RevokedAndExpired.json",
+            "dcc-verifier-core/v2/v2WithValidStatus.json",
+        ],
+        SHORT_STATUS_LIST,
     ),
     "dcc-vc-test-fixtures/statusLists/didkey-ed25519Signature2020/missingBitStringType": ALONE,
     f"{_1ED}ob30/credential-status-revoked.json": DID_WEB_NOT_HOSTED,

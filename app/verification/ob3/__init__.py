@@ -104,12 +104,17 @@ def _authenticity(
     kinds = ", ".join(t for t in types_of(document) if t != "VerifiableCredential") or "credential"
     shape = Check("format", Outcome.PASS, f"a Verifiable Credential ({kinds})")
     if jwt is None:
-        auth = authenticate(document, ctx.fetcher)
+        auth = authenticate(document, ctx.fetcher, ctx.now)
         return Authentication((shape, *auth.checks), auth.keys)
     vcjwt.check_issuer_claim(jwt)
     alg, key = vcjwt.verify_signature(jwt, ctx.fetcher)
     signed = Check("signature", Outcome.PASS, f"signed by the issuer (JWT, {alg})")
-    return Authentication((shape, signed), frozenset({key_bytes(key.public_key)}))
+    keys = frozenset({key_bytes(key.public_key)})
+    if document.get("proof") is None:
+        return Authentication((shape, signed), keys)
+    # every proof present must verify, also one embedded in the token's payload
+    embedded = authenticate(document, ctx.fetcher, ctx.now)
+    return Authentication((shape, signed, *embedded.checks), keys | embedded.keys)
 
 
 def _validity(

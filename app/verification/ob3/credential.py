@@ -67,7 +67,7 @@ class Authentication:
         return all(c.outcome is Outcome.PASS for c in self.checks)
 
 
-def authenticate(document: Mapping[str, Any], fetcher: Fetcher) -> Authentication:
+def authenticate(document: Mapping[str, Any], fetcher: Fetcher, now: datetime) -> Authentication:
     """Verify every proof; each gives one check (a failure names its verdict)."""
     proofs = proofs_of(document)
     if not proofs:
@@ -75,7 +75,7 @@ def authenticate(document: Mapping[str, Any], fetcher: Fetcher) -> Authenticatio
     checks, keys = [], set()
     for proof in proofs:
         try:
-            suite, key = verify_proof(document, proof, issuer_id(document), fetcher)
+            suite, key = verify_proof(document, proof, issuer_id(document), fetcher, now)
         except Failure as failure:
             checks.append(failure.to_check())
         else:

@@ -101,13 +101,29 @@ def _resolve_https(method_id: str, fetcher: Fetcher) -> ResolvedKey:
         controller = document.get("controller")
         if not isinstance(controller, str):
             raise invalid(CHECK, "the issuer's key document names no controller")
-        controller_doc = fetch_json(_strip_fragment(controller), fetcher, "the key's controller")
+        controller_doc = _controller_document(controller, fetcher)
         if controller_doc.get("id") != controller or not _lists(controller_doc, method_id):
             raise invalid(
                 CHECK, "the issuer does not list this signing key for issuing credentials"
             )
         return ResolvedKey(method_id, controller, key_from_method(document))
     return _from_controller_document(document, method_id, _strip_fragment(method_id))
+
+
+def _controller_document(controller: str, fetcher: Fetcher) -> Mapping[str, Any]:
+    """The document of a key's controller: a DID is resolved as a DID, never fetched as a URL."""
+    if not controller.startswith("did:"):
+        return fetch_json(_strip_fragment(controller), fetcher, "the key's controller")
+    did = _strip_fragment(controller)
+    method = did.split(":")[1] if did.count(":") >= 2 else ""
+    if method == "web":
+        return fetch_json(did_web_url(did), fetcher, "the key's controller (its DID document)")
+    if method in ("key", "jwk"):
+        # such a DID holds exactly its own key and can list no other
+        raise invalid(CHECK, f"the key names {did[:80]} as its controller, which does not list it")
+    raise unsupported(
+        CHECK, f"the key's controller uses a DID method Skillproof does not handle: did:{method}"
+    )
 
 
 def _lists(document: Mapping[str, Any], method_id: str) -> bool:
@@ -162,11 +178,38 @@ def fetch_json(
     max_bytes: int = DOC_LIMIT,
     revalidate: bool = False,
 ) -> Mapping[str, Any]:
-    """A JSON object the issuer publishes; a failure to fetch it is unreachable, under `check`."""
+    """A JSON object the issuer publishes; a failure to fetch it is unreachable, under `check`.
+
+    A redirect to another origin (another host or port, or from HTTPS to HTTP) is `invalid`:
+    only the origin that was asked can vouch for what it publishes.
+    """
+    return fetch_json_from(
+        url, fetcher, what, check=check, max_bytes=max_bytes, revalidate=revalidate
+    )[0]
+
+
+def fetch_json_from(
+    url: str,
+    fetcher: Fetcher,
+    what: str,
+    *,
+    check: str = CHECK,
+    max_bytes: int = DOC_LIMIT,
+    revalidate: bool = False,
+    other_origin: bool = False,
+) -> tuple[Mapping[str, Any], str]:
+    """`fetch_json`, with the URL that finally served the document; with `other_origin` a
+    redirect to another site is followed and the caller judges the document by that URL."""
     try:
         response = fetcher.fetch(url, max_bytes=max_bytes, revalidate=revalidate)
     except FetchError as exc:
         raise unreachable(check, f"{what} could not be fetched: {exc.detail}") from exc
+    if not other_origin and origin_of(response.url) != origin_of(url):
+        raise invalid(
+            check,
+            f"{what} at {url} was redirected to {response.url[:200]}, another site,"
+            " which cannot vouch for it",
+        )
     if response.status == 404 or response.status == 410:
         raise unreachable(check, f"{what} was not found at {url} (HTTP {response.status})")
     if not response.ok:
@@ -177,7 +220,17 @@ def fetch_json(
         raise invalid(check, f"{what} is not valid JSON") from exc
     if not isinstance(document, Mapping):
         raise invalid(check, f"{what} is not a JSON object")
-    return document
+    return document, response.url
+
+
+def origin_of(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with default ports made explicit; empty for an unreadable URL."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        return ("", "", None)
+    return (parts.scheme.lower(), (parts.hostname or "").lower(), port)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -190,4 +243,12 @@ def _strip_fragment(url: str) -> str:
     return url.split("#", 1)[0]
 
 
-__all__ = ["Failure", "ResolvedKey", "did_web_url", "require_issuer", "resolve_key"]
+__all__ = [
+    "Failure",
+    "ResolvedKey",
+    "did_web_url",
+    "fetch_json_from",
+    "origin_of",
+    "require_issuer",
+    "resolve_key",
+]

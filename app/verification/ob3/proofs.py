@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -65,12 +66,17 @@ def signing_input(document: Mapping[str, Any], proof: Mapping[str, Any], method:
 
 
 def verify_proof(
-    document: Mapping[str, Any], proof: Mapping[str, Any], issuer_id: str | None, fetcher: Fetcher
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    issuer_id: str | None,
+    fetcher: Fetcher,
+    now: datetime,
 ) -> tuple[str, ResolvedKey]:
     """Verify one proof against a key its issuer published; returns the suite and the key."""
     suite, method, key_type = suite_of(proof)
     if proof.get("proofPurpose") != "assertionMethod":
         raise invalid(CHECK, "the proof is not meant for issuing credentials (proofPurpose)")
+    check_proof_dates(proof, now)
     method_id = proof.get("verificationMethod")
     if not isinstance(method_id, str):
         raise invalid(CHECK, "the proof does not say which key signed it")
@@ -84,12 +90,39 @@ def verify_proof(
     return suite, key
 
 
+def check_proof_dates(proof: Mapping[str, Any], now: datetime) -> None:
+    """A proof made in the future, or one whose own `expires` has passed, proves nothing."""
+    created = _proof_date(proof, "created")
+    if created is not None and created > now:
+        raise invalid(CHECK, f"the proof says it was made in the future ({created.isoformat()})")
+    expires = _proof_date(proof, "expires")
+    if expires is not None and expires <= now:
+        raise invalid(CHECK, f"the proof itself expired on {expires.date().isoformat()}")
+
+
+def _proof_date(proof: Mapping[str, Any], field: str) -> datetime | None:
+    value = proof.get(field)
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip()) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise invalid(CHECK, f"the proof's {field} date cannot be read")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def _verify_signature(key: PublicKey, key_type: str, signature: bytes, message: bytes) -> None:
     try:
         if key_type == "Ed25519" and isinstance(key, ed25519.Ed25519PublicKey):
             key.verify(signature, message)
             return
-        if key_type == "P-256" and isinstance(key, ec.EllipticCurvePublicKey):
+        if (
+            key_type == "P-256"
+            and isinstance(key, ec.EllipticCurvePublicKey)
+            and isinstance(key.curve, ec.SECP256R1)
+        ):
             if len(signature) != 64:
                 raise InvalidSignature
             der = encode_dss_signature(

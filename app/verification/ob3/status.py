@@ -24,7 +24,7 @@ from app.verification.ob3.credential import (
     types_of,
     window_of,
 )
-from app.verification.ob3.dids import fetch_json
+from app.verification.ob3.dids import fetch_json, fetch_json_from
 from app.verification.ob3.errors import Failure, invalid, unreachable, unsupported
 from app.verification.ob3.keys import b64url_decode
 from app.verification.result import Check, Outcome, Verdict
@@ -32,6 +32,9 @@ from app.verification.result import Check, Outcome, Verdict
 CHECK = "status"
 LIST_LIMIT = 2 * 1024 * 1024
 BITSTRING_LIMIT = 16 * 1024 * 1024  # decompressed bytes
+# Bitstring Status List: "the uncompressed bitstring MUST be at least 16KB" (131,072 entries),
+# so that one credential's position says little about its holder (herd privacy).
+BITSTRING_MIN_ENTRIES = 131_072
 LIST_TYPES = {
     "BitstringStatusListEntry": "BitstringStatusList",
     "StatusList2021Entry": "StatusList2021",
@@ -96,7 +99,14 @@ def _check_status_list(
     )
     if purpose not in as_list(subject.get("statusPurpose", purpose)):
         raise invalid(CHECK, f"the status list is not a {purpose} list")
-    if not _bit(_bitstring(subject.get("encodedList")), index):
+    bits = _bitstring(subject.get("encodedList"))
+    if list_type == "BitstringStatusList" and len(bits) * 8 < BITSTRING_MIN_ENTRIES:
+        raise invalid(
+            CHECK,
+            f"the issuer's status list has {len(bits) * 8:,} entries, fewer than the"
+            f" {BITSTRING_MIN_ENTRIES:,} the Bitstring Status List specification requires",
+        )
+    if not _bit(bits, index):
         return Check(CHECK, Outcome.PASS, f"not {_past(purpose)} (status list checked)")
     if purpose == "revocation":
         return Check(CHECK, Outcome.FAIL, "revoked by the issuer", Verdict.REVOKED)
@@ -119,7 +129,7 @@ def _verified_list_subject(
     """The list's subject, once the list credential itself verifies and is the issuer's."""
     try:
         check_shape(status_list)
-        auth = _authenticate_list(status_list, fetcher)
+        auth = _authenticate_list(status_list, fetcher, now)
         failed = [c for c in auth.checks if c.outcome is Outcome.FAIL]
     except Failure as failure:
         auth, failed = None, [failure.to_check()]
@@ -177,12 +187,14 @@ class _ListCache:
 _VERIFIED_LISTS = _ListCache()
 
 
-def _authenticate_list(status_list: Mapping[str, Any], fetcher: Fetcher) -> Authentication:
+def _authenticate_list(
+    status_list: Mapping[str, Any], fetcher: Fetcher, now: datetime
+) -> Authentication:
     key = hashlib.sha256(json.dumps(status_list, sort_keys=True).encode()).hexdigest()
     cached = _VERIFIED_LISTS.get(key)
     if cached is not None:
         return cached
-    auth = authenticate(status_list, fetcher)
+    auth = authenticate(status_list, fetcher, now)
     if auth.ok:
         _VERIFIED_LISTS.put(key, auth)
     return auth
@@ -194,13 +206,14 @@ def _check_revocation_list(
     url = entry.get("id")
     if not isinstance(url, str):
         raise invalid(CHECK, "its revocation list entry has no address")
-    revocation_list = fetch_json(
+    revocation_list, served_from = fetch_json_from(
         url,
         fetcher,
         "the issuer's revocation list",
         check=CHECK,
         max_bytes=LIST_LIMIT,
         revalidate=True,
+        other_origin=True,  # a plain list: its "revoked" counts from anywhere, its "not" does not
     )
     revoked = as_list(revocation_list.get("revokedCredentials"))
     credential_id = document.get("id")
@@ -210,7 +223,7 @@ def _check_revocation_list(
             reason = item.get("revocationReason") if isinstance(item, Mapping) else None
             detail = f"revoked by the issuer: {reason}" if reason else "revoked by the issuer"
             return Check(CHECK, Outcome.FAIL, detail, Verdict.REVOKED)
-    if not _same_origin(url, issuer_id(document)):
+    if not _same_origin(served_from, issuer_id(document)):
         detail = "the revocation list is not on the issuer's own site: 'not revoked' is unconfirmed"
         return Check(CHECK, Outcome.WARN, detail)
     return Check(CHECK, Outcome.PASS, "not revoked (revocation list checked)")
