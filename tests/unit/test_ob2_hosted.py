@@ -162,7 +162,12 @@ def test_every_fetched_document_is_recorded_with_its_hash() -> None:
     fetcher = hosted()
     result = run(fetcher)
     body = fetcher.routes[URL].content()
-    assert [d.url for d in result.documents] == [URL, KIT.badge_id, KIT.issuer_id]
+    assert [d.url for d in result.documents] == [
+        URL,
+        KIT.badge_id,
+        KIT.issuer_id,
+        KIT.revocation_list_id,
+    ]
     assert result.documents[0].sha256 == hashlib.sha256(body).hexdigest()
     assert result.documents[0].status == 200
 
@@ -171,7 +176,12 @@ def test_assertion_is_revalidated_but_shared_documents_may_come_from_cache() -> 
     fetcher = hosted()
     run(fetcher)
     revalidated = {r.url: r.revalidate for r in fetcher.requests}
-    assert revalidated == {URL: True, KIT.badge_id: False, KIT.issuer_id: False}
+    assert revalidated == {
+        URL: True,
+        KIT.badge_id: False,
+        KIT.issuer_id: False,
+        KIT.revocation_list_id: True,
+    }
 
 
 @pytest.mark.parametrize(
@@ -184,7 +194,7 @@ def test_json_served_with_a_generic_type_is_sniffed(content_type: str) -> None:
 
 
 def test_embedded_badgeclass_and_anonymous_issuer_need_no_fetch() -> None:
-    badge = {**KIT.badge_class(), "issuer": KIT.issuer_profile(id=None)}
+    badge = {**KIT.badge_class(), "issuer": KIT.issuer_profile(id=None, revocationList=None)}
     fetcher = FakeFetcher({URL: KIT.hosted_assertion(badge=badge)})
     result = run(fetcher)
     assert result.verdict is Verdict.VERIFIED

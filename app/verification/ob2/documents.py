@@ -128,12 +128,49 @@ def json_object(
 
 
 def fetch_object(
-    session: Session, url: str, *, check_id: str, what: str, revalidate: bool = False
+    session: Session,
+    url: str,
+    *,
+    check_id: str,
+    what: str,
+    revalidate: bool = False,
+    other_origin: bool = False,
 ) -> tuple[dict[str, Any], FetchResponse]:
-    """Fetch a JSON object that is not the credential itself."""
+    """Fetch a JSON object that is not the credential itself.
+
+    Unless `other_origin` (the caller then judges the document by `response.url`), a redirect
+    to another site is `invalid`: only the site that was asked can vouch for its documents.
+    """
     if not is_web_url(url):
         session.halt(
             check_id, f"{what} is named by {url!r}, which is not a web address", Verdict.INVALID
         )
     response = fetch(session, url, check_id=check_id, what=what, revalidate=revalidate)
+    if not other_origin:
+        require_same_site(session, url, response.url, check_id=check_id, what=what)
     return json_object(session, response, check_id=check_id, what=what), response
+
+
+def site_of(url: str) -> tuple[str, int | None]:
+    """Host and port (default ports dropped, so http to https on the same host is one site)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ("", None)
+    if port == {"http": 80, "https": 443}.get(parts.scheme):
+        port = None
+    return ((parts.hostname or "").lower(), port)
+
+
+def require_same_site(
+    session: Session, requested: str, served: str, *, check_id: str, what: str
+) -> None:
+    """Halt `invalid` when a redirect brought the document from another site."""
+    if site_of(served) != site_of(requested):
+        session.halt(
+            check_id,
+            f"{what} at {requested} was redirected to {served[:200]}, another site,"
+            " which cannot vouch for it",
+            Verdict.INVALID,
+        )

@@ -22,9 +22,10 @@ from app.verification.ob2.checks import (
     collect_evidence,
     resolve,
 )
-from app.verification.ob2.documents import fetch, is_web_url, json_object
+from app.verification.ob2.documents import fetch, is_web_url, json_object, require_same_site
 from app.verification.ob2.model import node_id
 from app.verification.ob2.policy import check_origin
+from app.verification.ob2.revocation import check_revocation_list
 from app.verification.ob2.session import Halt, Session
 from app.verification.result import Verdict
 
@@ -71,7 +72,9 @@ def verify_fetched(
     _check_revoked_flag(session, assertion)
     check_structure(session, assertion, legacy=is_legacy)
     names = {requested, response.url, *response.redirects, *aliases}
-    assertion = _own_copy(session, assertion, names, is_legacy)
+    assertion, served = _own_copy(session, assertion, names, response.url, is_legacy)
+    # The copy that counts is judged by the site that finally served it, not the one asked.
+    require_same_site(session, str(assertion["id"]), served, check_id="id", what=ASSERTION)
     session.credential_id = str(assertion["id"])
     _check_revoked_flag(session, assertion)
     kind = legacy.verification_type(assertion)
@@ -85,12 +88,13 @@ def verify_fetched(
 
 
 def _own_copy(
-    session: Session, assertion: dict[str, Any], names: set[str], is_legacy: bool
-) -> dict[str, Any]:
+    session: Session, assertion: dict[str, Any], names: set[str], served: str, is_legacy: bool
+) -> tuple[dict[str, Any], str]:
+    """The assertion as its own address serves it, and the URL that finally served it."""
     own = assertion.get("id")
     if own in names:
         session.passed("id", "the badge's own address serves it")
-        return assertion
+        return assertion, served
     if not is_web_url(own):
         session.halt(
             "id",
@@ -106,7 +110,7 @@ def _own_copy(
     if again.get("id") not in {own, response.url, *response.redirects}:
         session.halt("id", f"the badge's own address {own} does not serve it", Verdict.INVALID)
     session.passed("id", f"the badge's own address {own} serves it")
-    return again
+    return again, response.url
 
 
 def _check_revoked_flag(session: Session, assertion: Mapping[str, Any]) -> None:
@@ -151,6 +155,8 @@ def finish(session: Session, assertion: Mapping[str, Any], *, legacy: bool) -> N
     else:
         session.fail("hosted-origin", policy.detail, Verdict.INVALID)
     session.passed("revocation", "the issuer does not mark it as revoked")
+    if policy.allowed:  # an issuer's list says nothing about a badge it does not host
+        check_revocation_list(session, issuer.data, assertion)
     collect_evidence(session, assertion, badge, issuer)
 
 
