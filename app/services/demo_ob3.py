@@ -21,7 +21,7 @@ from app.verification.ob3.proofs import signing_input
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-STATUS_BITS = 16_384  # the smallest list the Bitstring Status List specification allows
+STATUS_BITS = 131_072  # the Bitstring Status List minimum (16 KiB)
 
 
 @dataclass(frozen=True)
