@@ -201,8 +201,8 @@ def of_credential(credential: Credential) -> Sequence[Alert]:
     )
 
 
-def acknowledge(alert: Alert, user: User, now: datetime | None = None) -> None:
-    """Mark one alert read (the first acknowledgement is kept)."""
+def acknowledge(alert: Alert, user: User | None, now: datetime | None = None) -> None:
+    """Mark one alert read (the first acknowledgement is kept); `user` None: an API token."""
     (
         Alert.update(acknowledged_at=now or utcnow(), acknowledged_by=user)
         .where((Alert.id == alert.id) & Alert.acknowledged_at.is_null())

@@ -241,8 +241,11 @@ def refresh_state(candidate_id: int) -> str:
     return state.value
 
 
-def delete(candidate: Candidate, actor: User) -> AuditEntry:
-    """Delete a candidate with all their credentials, runs, documents and images; audit it."""
+def delete(candidate: Candidate, actor: User | None, via: str = "") -> AuditEntry:
+    """Delete a candidate with all their credentials, runs, documents and images; audit it.
+
+    `actor` is None for an integration, which `via` names instead (`token:<id>`).
+    """
     with write_transaction():
         credentials = Credential.select(Credential.id).where(Credential.candidate == candidate)
         runs = VerificationRun.select(VerificationRun.id).where(
@@ -268,5 +271,5 @@ def delete(candidate: Candidate, actor: User) -> AuditEntry:
             actor,
             "candidate.delete",
             "candidate",
-            f"candidates=1 {detail}",
+            f"candidates=1 {detail}" + (f" via={via}" if via else ""),
         )

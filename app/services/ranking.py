@@ -22,7 +22,6 @@ from app.models import (
     RankingExport,
     RankingSettings,
     RoleProfile,
-    Skill,
     User,
     VerificationRun,
 )
@@ -266,10 +265,6 @@ def stack_rules(organization: Organization | int) -> list[StackRule]:
         )
         for rule in role_service.stacks_of(organization)
     ]
-
-
-def skill_names(organization: Organization | int) -> dict[int, str]:
-    return {s.id: s.name for s in Skill.visible_to(organization).select(Skill.id, Skill.name)}
 
 
 # Export

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import os
 import ssl
 import threading
@@ -42,8 +41,6 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 5
 CHECKED_URL_CACHE = 1024  # the issuer, BadgeClass and image URLs most badges share
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_JSON_TYPES = frozenset({"application/json", "application/ld+json", "text/json"})
-_SNIFFABLE_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream", "text/plain"})
 
 
 def user_agent() -> str:
@@ -95,22 +92,6 @@ class LazyTlsContext:
                 except ValueError as exc:  # unreadable content: this connection fails as TLS
                     raise ssl.SSLError(str(exc)) from exc
             return self._context
-
-
-def looks_like_json(response: FetchResponse) -> bool:
-    """True for JSON media types, and for JSON bodies served as octet-stream or text/plain."""
-    if response.content_type in _JSON_TYPES or response.content_type.endswith("+json"):
-        return True
-    if response.content_type not in _SNIFFABLE_TYPES:
-        return False
-    body = response.content.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if body[:1] not in (b"{", b"["):
-        return False
-    try:
-        json.loads(body)
-    except ValueError:
-        return False
-    return True
 
 
 class SafeFetcher:

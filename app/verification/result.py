@@ -19,10 +19,6 @@ class Verdict(enum.StrEnum):
     UNREACHABLE = "unreachable"
     UNSUPPORTED = "unsupported"
 
-    @property
-    def counts_as_evidence(self) -> bool:
-        return self is Verdict.VERIFIED
-
 
 # When several verdicts apply, the first in this order wins.
 PRECEDENCE: tuple[Verdict, ...] = (

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from app.models import Candidate, RoleProfile, Skill
+from app.models import Candidate, RoleProfile
 from app.ranking import CandidateScore, Importance
 from app.services import ranking as ranking_service
 from app.services import roles as role_service
@@ -362,7 +362,3 @@ def _chart(ranking: RoleRanking, score: CandidateScore) -> Markup:
     if key not in ranking.memo:
         ranking.memo[key] = coverage_chart(score)
     return cast(Markup, ranking.memo[key])
-
-
-def skill_by_id(skill_id: int) -> Skill | None:
-    return Skill.visible_to(org_id()).where(Skill.id == skill_id).first()

@@ -78,6 +78,15 @@ def test_acknowledge_keeps_the_first_acknowledgement(
     assert again.json["acknowledged_at"] == first.json["acknowledged_at"]
 
 
+def test_acknowledge_by_a_token_records_when_and_no_user(
+    api: FlaskClient, org: Organization, credential: Credential
+) -> None:
+    alert = _alert(credential, "a", datetime(2026, 1, 1, tzinfo=UTC))
+    api.post(f"/api/v1/alerts/{alert.id}/acknowledge", headers=bearer(token(org)))
+    stored = Alert.get_by_id(alert.id)
+    assert stored.acknowledged_at is not None and stored.acknowledged_by is None
+
+
 def test_acknowledge_unknown_alert_is_404(api: FlaskClient, org: Organization) -> None:
     response = api.post("/api/v1/alerts/31337/acknowledge", headers=bearer(token(org)))
     assert response.status_code == 404 and response.json["error"]["code"] == "not_found"

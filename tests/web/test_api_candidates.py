@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.models import AuditEntry, Candidate, CandidateEmail, Credential, Organization
+from app.models import ApiToken, AuditEntry, Candidate, CandidateEmail, Credential, Organization
 from app.services import candidates as candidate_service
 from app.services import intake
 from tests.support.api import token
@@ -195,6 +195,16 @@ def test_delete_erases_and_leaves_an_audit_entry(api: FlaskClient, org: Organiza
     assert Credential.select().count() == 0 and CandidateEmail.select().count() == 0
     erased = AuditEntry.get(AuditEntry.action == "candidate.delete")
     assert "credentials=1" in erased.detail and "ada" not in erased.detail.lower()
+
+
+def test_delete_by_a_token_audits_the_token_and_no_user(
+    api: FlaskClient, org: Organization
+) -> None:
+    ada = candidate_service.create(org, "Ada", [])
+    assert api.delete(f"/api/v1/candidates/{ada.id}").status_code == 204
+    erased = AuditEntry.get(AuditEntry.action == "candidate.delete")
+    assert erased.actor is None
+    assert erased.detail.endswith(f"via=token:{ApiToken.get().id}")
 
 
 def test_list_credentials_of_a_candidate(api: FlaskClient, org: Organization) -> None:

@@ -108,7 +108,7 @@ def update_candidate(candidate_id: int) -> Response:
 @bp.delete("/candidates/<int:candidate_id>")
 def delete_candidate(candidate_id: int) -> Response:
     """Delete the candidate with every credential, run and document (privacy erasure)."""
-    candidate_service.delete(owned(Candidate, candidate_id), None)  # type: ignore[arg-type]
+    candidate_service.delete(owned(Candidate, candidate_id), None, via=f"token:{token().id}")
     return Response(status=204)
 
 
