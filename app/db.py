@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -70,6 +71,66 @@ def write_transaction() -> Any:
     if isinstance(db.obj, peewee.SqliteDatabase):
         return db.atomic("IMMEDIATE")
     return db.atomic()
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """Why the database cannot take a request right now, and when to try again."""
+
+    reason: str  # "busy" or "full"
+    retry_after: int  # seconds
+
+
+BUSY = Unavailable("busy", 5)
+FULL = Unavailable("full", 120)
+SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+SQLITE_FULL = ("database or disk is full", "disk i/o error")
+# PostgreSQL SQLSTATEs: 53xxx insufficient resources (53100 disk full), 55P03 lock timeout,
+# 40001/40P01 serialisation failure and deadlock, 57014 statement timeout, 57P0x shutdown,
+# 08xxx no connection.
+PG_FULL = ("53100",)
+PG_BUSY_PREFIXES = ("53", "55P03", "40001", "40P01", "57014", "57P0", "08")
+
+
+def unavailable(error: BaseException) -> Unavailable | None:
+    """Busy or full when `error` is the database being locked, overloaded or out of disk.
+
+    Anything else (a missing table, bad SQL) is a bug and answers None: it stays a 500.
+    """
+    if not isinstance(error, peewee.OperationalError | peewee.InterfaceError):
+        return None
+    causes = _chain(error)
+    for cause in causes:
+        state = getattr(cause, "sqlstate", None)
+        if isinstance(state, str):
+            if state.startswith(PG_FULL):
+                return FULL
+            return BUSY if state.startswith(PG_BUSY_PREFIXES) else None
+    text = " ".join(str(cause) for cause in causes).lower()
+    if any(phrase in text for phrase in SQLITE_FULL):
+        return FULL
+    if any(phrase in text for phrase in SQLITE_BUSY):
+        return BUSY
+    if "connection" in text and isinstance(db.obj, peewee.PostgresqlDatabase):
+        return BUSY  # the server is down or restarting: no SQLSTATE to read
+    return None
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error, the driver's error peewee wrapped (`orig`), and what it was raised from.
+
+    SQLite rolls a full-disk transaction back by itself, so peewee's own ROLLBACK then fails
+    with "no transaction is active": the first error is that one's context.
+    """
+    found: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending and len(found) < 8:
+        cause = pending.pop(0)
+        if cause is None or cause in found:
+            continue
+        found.append(cause)
+        pending += [getattr(cause, "orig", None), cause.__cause__, cause.__context__]
+    return found
 
 
 def bind(url: str) -> peewee.Database:

@@ -69,6 +69,25 @@ def requeue(credential: Credential, *, trigger: str = "user", user: User | None 
     candidate_service.refresh_state(credential.candidate_id)
 
 
+def recheck_recipients(
+    candidate: Candidate, *, trigger: str = "user", user: User | None = None
+) -> int:
+    """Re-verify every credential of a candidate now: their addresses changed, so each
+    credential's "awarded to" answer may have; returns how many were queued."""
+    queued = (
+        Credential.update(
+            status=CredentialStatus.QUEUED.value,
+            next_check_at=utcnow(),
+            queued_trigger=trigger,
+            queued_by=user,
+        )
+        .where(Credential.candidate == candidate.id)
+        .execute()
+    )
+    candidate_service.refresh_state(candidate.id)
+    return int(queued)
+
+
 @dataclass(frozen=True)
 class Claim:
     """Credentials one worker claimed together; `token` fences every write of their results."""

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+
+import peewee
 from flask import Flask, Response, current_app
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.db import unavailable
 from app.web.api import errors as api_errors
 from app.web.auth import limiter, login_manager
 from app.web.htmx import htmx, render
 
 csrf = CSRFProtect()
+log = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -39,6 +44,8 @@ def init_web(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(peewee.OperationalError, _database_error)
+    app.register_error_handler(peewee.InterfaceError, _database_error)
     _register_blueprints(app)
 
 
@@ -84,6 +91,44 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+UNAVAILABLE_MESSAGES = {
+    "busy": "The database is busy with other work. Nothing was lost; please try again in a "
+    "few seconds.",
+    "full": "The server has run out of storage space, so changes cannot be saved right now. "
+    "Nothing you saved before is lost; please try again later.",
+}
+FALLBACK_PAGE = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>Temporarily unavailable</title>"
+    "<h1>Temporarily unavailable</h1><p>{message}</p></html>"
+)
+
+
+def _database_error(error: Exception) -> Response:
+    """Busy or full: a 503 with Retry-After and a page that says so; anything else: a 500."""
+    found = unavailable(error)
+    if found is None:
+        log.error("database error", exc_info=error)
+        return _http_error(InternalServerError(original_exception=error))
+    log.warning("database %s: %s", found.reason, error)
+    message = UNAVAILABLE_MESSAGES[found.reason]
+    if api_errors.is_api_request():
+        response = api_errors.error_response(
+            api_errors.ApiError(503, message, code=f"database_{found.reason}")
+        )
+    else:
+        response = _unavailable_page(message)
+    response.headers["Retry-After"] = str(found.retry_after)
+    return response
+
+
+def _unavailable_page(message: str) -> Response:
+    title = ERROR_TITLES[503]
+    try:
+        return render("errors/error.html", "content", status=503, title=title, message=message)
+    except Exception:  # the page itself needs the database (the signed-in user): plain HTML
+        return Response(FALLBACK_PAGE.format(message=message), status=503, mimetype="text/html")
+
+
 ERROR_TITLES = {
     400: "That request could not be understood",
     403: "You do not have access to this page",
@@ -91,6 +136,7 @@ ERROR_TITLES = {
     405: "That action is not allowed here",
     429: "Too many attempts",
     500: "Something went wrong on our side",
+    503: "Temporarily unavailable",
 }
 
 

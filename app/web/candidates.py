@@ -270,10 +270,9 @@ def update(candidate_id: int) -> Response:
         context = {"candidate": candidate, "form": form, "errors": {"form": str(error)}}
         return render("candidates/edit.html", "content", status=422, **context)
     if set(emails) != before:
-        from app.services.verification import requeue
+        from app.services.verification import recheck_recipients
 
-        for credential in credentials_of(candidate):
-            requeue(credential)
+        recheck_recipients(candidate, user=current_user._get_current_object())
     return see_other(url_for("candidates.show", candidate_id=candidate.id))
 
 

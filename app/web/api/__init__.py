@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
+import peewee
 from flask import Blueprint, Response, current_app, g, request
 from flask_limiter.util import get_remote_address
 
+from app.db import unavailable
 from app.models import ApiToken
 from app.services import api_tokens
 from app.web.api.errors import ApiError, error_response
 from app.web.auth import limiter
 
+log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC_ENDPOINTS = {"api.openapi_document", "api.reference"}
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -61,9 +66,16 @@ def _authenticate() -> Response | None:
 
 @bp.after_request
 def _audit(response: Response) -> Response:
+    """Audit what the write views did not (reads, refusals); a busy or full database loses
+    this entry, not the answer (a write's own entry commits with the write, see writes)."""
     token = g.get("api_token")
-    if token is not None:
-        api_tokens.record_request(token, request.method, request.path, response.status_code)
+    if token is not None and not g.get("api_audited"):
+        try:
+            api_tokens.record_request(token, request.method, request.path, response.status_code)
+        except (peewee.OperationalError, peewee.InterfaceError) as error:
+            if unavailable(error) is None:
+                raise
+            log.warning("API request not audited, the database is unavailable: %s", error)
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 

@@ -11,6 +11,7 @@ from app.services import alerts as alert_service
 from app.web.api import bp
 from app.web.api.common import iso, org_id, owned, paginated
 from app.web.api.errors import ApiError
+from app.web.api.writes import atomic
 
 
 @bp.get("/alerts")
@@ -31,6 +32,7 @@ def list_alerts() -> Response:
 
 
 @bp.post("/alerts/<int:alert_id>/acknowledge")
+@atomic
 def acknowledge_alert(alert_id: int) -> Response:
     """Mark the alert read; acknowledging it again keeps the first acknowledgement."""
     alert = owned(Alert, alert_id)

@@ -9,7 +9,7 @@ from flask import Response, jsonify, request, url_for
 
 from app.models import Candidate, CandidateEmail, CandidateState, Credential
 from app.services import candidates as candidate_service
-from app.services import intake
+from app.services import intake, verification
 from app.services.candidates import CandidateError
 from app.web.api import bp, serialise
 from app.web.api.common import (
@@ -23,6 +23,7 @@ from app.web.api.common import (
     token,
 )
 from app.web.api.errors import ApiError
+from app.web.api.writes import atomic
 
 CANDIDATE_FIELDS = ("name", "emails", "notes", "credentials")
 UPDATE_FIELDS = ("name", "emails", "notes", "archived")
@@ -59,6 +60,7 @@ def list_candidates() -> Response:
 
 
 @bp.post("/candidates")
+@atomic
 def create_candidate() -> Response:
     """A new candidate with e-mail addresses and credentials (links or documents) queued."""
     body = json_body(CANDIDATE_FIELDS)
@@ -83,6 +85,7 @@ def show_candidate(candidate_id: int) -> Response:
 
 
 @bp.patch("/candidates/<int:candidate_id>")
+@atomic
 def update_candidate(candidate_id: int) -> Response:
     """Change name, addresses (the whole list), notes, or archive / unarchive."""
     candidate = owned(Candidate, candidate_id)
@@ -94,18 +97,22 @@ def update_candidate(candidate_id: int) -> Response:
     emails = _emails(fields)
     archived = fields.boolean("archived")
     fields.check()
+    before = candidate_service.emails_of(candidate)
     candidate_service.update(
         candidate,
         candidate.name if name is None else name,
-        candidate_service.emails_of(candidate) if emails is None else emails,
+        before if emails is None else emails,
         candidate.notes if notes is None else notes,
     )
+    if emails is not None and set(emails) != set(before):
+        verification.recheck_recipients(candidate, trigger="api")
     if archived is not None:
         candidate_service.set_archived(candidate, archived)
     return jsonify(serialise.candidate(Candidate.get_by_id(candidate.id)))
 
 
 @bp.delete("/candidates/<int:candidate_id>")
+@atomic
 def delete_candidate(candidate_id: int) -> Response:
     """Delete the candidate with every credential, run and document (privacy erasure)."""
     candidate_service.delete(owned(Candidate, candidate_id), None, via=f"token:{token().id}")
@@ -121,6 +128,7 @@ def list_credentials(candidate_id: int) -> Response:
 
 
 @bp.post("/candidates/<int:candidate_id>/credentials")
+@atomic
 def add_credential(candidate_id: int) -> Response:
     """Queue one credential (a link, or a document) for verification."""
     candidate = owned(Candidate, candidate_id)

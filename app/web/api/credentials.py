@@ -9,6 +9,7 @@ from app.services import verification
 from app.web.api import bp, serialise
 from app.web.api.common import owned
 from app.web.api.errors import ApiError
+from app.web.api.writes import atomic
 
 
 @bp.get("/credentials/<int:credential_id>")
@@ -18,6 +19,7 @@ def show_credential(credential_id: int) -> Response:
 
 
 @bp.post("/credentials/<int:credential_id>/verify")
+@atomic
 def reverify_credential(credential_id: int) -> Response:
     """Queue a fresh verification now; poll the credential until `status` is `done`."""
     credential = owned(Credential, credential_id)

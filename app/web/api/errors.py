@@ -20,6 +20,7 @@ CODES = {
     422: "validation_failed",
     429: "rate_limited",
     500: "server_error",
+    503: "service_unavailable",
 }
 MESSAGES = {
     400: "The request could not be understood.",

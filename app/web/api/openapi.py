@@ -9,7 +9,7 @@ from app.web.api import openapi_examples, openapi_ranking, webhooks_doc
 from app.web.api.openapi_schemas import Schema, ref, schemas
 
 ERRORS = {
-    400: ("BadRequest", "The body is not valid JSON."),
+    400: ("BadRequest", "The body is not valid JSON, or the Idempotency-Key is unusable."),
     401: ("Unauthorized", "No token, an unknown token, or a revoked token."),
     403: ("Forbidden", "A read token asked to write."),
     404: ("NotFound", "No such object in the token's organisation."),
@@ -18,6 +18,11 @@ ERRORS = {
     415: ("UnsupportedMediaType", "The body is not application/json."),
     422: ("ValidationFailed", "Fields or query parameters are not valid; see details.fields."),
     429: ("RateLimited", "Too many requests for this token; see Retry-After."),
+    503: (
+        "ServiceUnavailable",
+        "The database is busy (`database_busy`) or out of space (`database_full`); nothing was "
+        "changed. Retry after `Retry-After` seconds, with the same `Idempotency-Key`.",
+    ),
 }
 INTRO = """\
 Skillproof verifies candidates' digital badges and micro-credentials (Open Badges 0.5-3.0,
@@ -43,6 +48,12 @@ each bad field in `details.fields`.
 **Rate limits** are per token (600 requests a minute unless the operator changed
 `SKILLPROOF_API_RATE_LIMIT`); past it the answer is 429 with `Retry-After` in seconds.
 
+**Retries.** Every write (POST, PATCH, DELETE) takes an optional `Idempotency-Key` header
+(1-255 printable characters; a UUID is ideal). The change, its audit entry and the stored
+answer commit together: a repeat of the same request with the same key within 24 hours gets
+the first answer again (marked `Idempotent-Replayed: true`) and changes nothing; the same key
+with a different request is a 422 `idempotency_key_reused`. A 503 means nothing was changed.
+
 **Verification is asynchronous** except `POST /verify`: a credential added to a candidate is
 queued (`status: queued`), then `verifying`, then `done` with a `verdict`. Poll the
 credential, or subscribe to the webhook below.
@@ -62,7 +73,7 @@ def document() -> dict[str, Any]:
             {"name": "verify", "description": "Verify one credential synchronously."},
             *openapi_ranking.TAGS,
         ],
-        "paths": _forbid_writes(paths()),
+        "paths": _idempotent_writes(_forbid_writes(paths())),
         "webhooks": webhooks_doc.webhooks(),
         "components": {
             "securitySchemes": {
@@ -79,6 +90,13 @@ def document() -> dict[str, Any]:
                 "per_page": _query(
                     "per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 25}
                 ),
+                "idempotencyKey": {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                    "description": "Send the same key again to repeat the request safely.",
+                },
             },
         },
     }
@@ -91,6 +109,22 @@ def _forbid_writes(all_paths: dict[str, Any]) -> dict[str, Any]:
             if method != "get" and op.get("security") != []:
                 op["responses"]["403"] = {"$ref": "#/components/responses/Forbidden"}
                 op["responses"] = dict(sorted(op["responses"].items()))
+    return all_paths
+
+
+def _idempotent_writes(all_paths: dict[str, Any]) -> dict[str, Any]:
+    """Every write takes an Idempotency-Key (a bad one is a 400, a reused one a 422) and may
+    meet a 503."""
+    key = {"$ref": "#/components/parameters/idempotencyKey"}
+    for item in all_paths.values():
+        for method, op in item.items():
+            if method == "get" or op.get("security") == []:
+                continue
+            op["parameters"] = [*op.get("parameters", []), key]
+            op["responses"]["400"] = {"$ref": "#/components/responses/BadRequest"}
+            op["responses"]["422"] = {"$ref": "#/components/responses/ValidationFailed"}
+            op["responses"]["503"] = {"$ref": "#/components/responses/ServiceUnavailable"}
+            op["responses"] = dict(sorted(op["responses"].items()))
     return all_paths
 
 

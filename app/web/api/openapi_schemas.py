@@ -12,7 +12,15 @@ Schema = dict[str, Any]
 
 VERDICTS = [verdict.value for verdict in Verdict]
 STATES = [state.value for state in CandidateState]
-ERROR_CODES = [*CODES.values(), "invalid_json", "not_verified_yet"]
+ERROR_CODES = [
+    *CODES.values(),
+    "invalid_json",
+    "not_verified_yet",
+    "invalid_idempotency_key",
+    "idempotency_key_reused",
+    "database_busy",
+    "database_full",
+]
 
 
 def ref(name: str) -> Schema:

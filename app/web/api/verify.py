@@ -18,6 +18,7 @@ from app.verification.source import Source
 from app.verification.verify import verify
 from app.web.api import bp
 from app.web.api.common import Fields, decode_document, json_body
+from app.web.api.writes import recorded
 
 VERIFY_FIELDS = ("url", "document", "document_base64", "filename", "emails", "as_of")
 FETCHER_FACTORY = "skillproof.api_fetcher"  # app.extensions key; tests put a fake fetcher there
@@ -45,6 +46,7 @@ class DeadlineFetcher:
 
 
 @bp.post("/verify")
+@recorded
 def verify_now() -> Response:
     """Verify one credential now; the answer has the shape of `skillproof verify --json`."""
     fields = Fields(json_body(VERIFY_FIELDS))
