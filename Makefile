@@ -59,6 +59,7 @@ postgres: setup
 bench: setup
 	$(BIN)/python bench/verify_ob2.py
 	$(BIN)/python bench/verify_ob3.py
+	$(BIN)/python bench/fairness.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/ranking.py
 	$(BIN)/python bench/sweep.py

@@ -25,6 +25,7 @@ from app.verification import jws, providers
 from app.verification.baked import Baked, BakedError, read_png, read_svg
 from app.verification.detect import JsonError, Kind, describe, parse_json, sniff
 from app.verification.fetcher import Fetcher, FetchResponse
+from app.verification.limits import Cancelled
 from app.verification.ob2 import hosted, legacy, signed
 from app.verification.ob2.documents import fetch, is_web_url
 from app.verification.ob2.model import is_vc, ob_version, types_of
@@ -47,6 +48,9 @@ def verify(
     try:
         result = _dispatch(session, source)
     except Halt:
+        result = session.result()
+    except Cancelled:
+        session.fail("time-limit", "the caller stopped waiting for this check", Verdict.UNREACHABLE)
         result = session.result()
     except Exception:  # the boundary: a bug must not take a worker down with one bad badge
         log.exception("unexpected error verifying %r", source.target[:200])

@@ -20,6 +20,7 @@ import httpx
 import pytest
 from pyld import jsonld
 from pyld.canon import URDNA2015
+from pyld.context_resolver import ContextResolver
 
 from app.verification.netbackend import SocketStream, _as_httpx_errors
 from app.verification.ob3 import canon
@@ -65,6 +66,37 @@ def test_pyld_still_has_the_methods_canon_overrides_with_their_signatures() -> N
         "id_",
         "issuer",
     ]
+    assert list(inspect.signature(URDNA2015.hash_n_degree_quads).parameters) == [
+        "self",
+        "id_",
+        "issuer",
+    ]
+    assert list(inspect.signature(jsonld.JsonLdProcessor._expand).parameters)[:5] == [
+        "self",
+        "active_ctx",
+        "active_property",
+        "element",
+        "options",
+    ]
+    assert list(inspect.signature(ContextResolver._cache_resolved_context).parameters) == [
+        "self",
+        "key",
+        "resolved",
+        "tag",
+    ]
+
+
+def test_every_context_pyld_caches_gets_a_thread_safe_cache() -> None:
+    canon._RESOLVED_CONTEXTS.clear()
+    canon.canonize(build_credential(IssuerKit.did_key(), email="ann@example.test"))
+    cached = [
+        context
+        for tags in canon._RESOLVED_CONTEXTS.values()
+        for resolved in tags.values()
+        for context in (resolved if isinstance(resolved, list) else [resolved])
+    ]
+    assert cached
+    assert all(isinstance(context.cache, canon._LockedLRU) for context in cached)
 
 
 def test_the_processed_context_memo_is_used_by_pyld_active_contexts() -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+import json
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -15,13 +18,17 @@ from app import create_app, db
 from app.models import Candidate, Credential
 from app.services.checking import build_fetcher
 from app.verification.fetcher import ACCEPT_JSON, FetchResponse
+from app.verification.ob3 import canon
+from app.verification.result import Verdict
 from app.verification.source import Source
 from app.verification.verify import verify
-from app.web.api.verify import FETCHER_FACTORY
+from app.web.api.verify import FETCHER_FACTORY, run_with_limit
 from tests.conftest import make_settings
 from tests.support.api import token
 from tests.support.builders import build_org
 from tests.support.ob2_builders import DEFAULT_EMAIL
+from tests.support.ob3_builders import IssuerKit, build_credential
+from tests.support.ob3_fakes import FakeFetcher
 from tests.support.test_issuer import OTHER_EMAIL, Case, LocalIssuer
 
 
@@ -156,3 +163,36 @@ def test_past_the_time_limit_the_answer_is_unreachable_not_a_hang(database_url: 
     assert [c["id"] for c in response.json["checks"]] == ["time-limit"]
     assert "longer than 0.2 seconds" in response.json["checks"][0]["detail"]
     db.db.close()
+
+
+class GatedFetcher:
+    """Serves an issuer's DID document, but the first fetch waits until the test opens the gate."""
+
+    def __init__(self, kit: IssuerKit) -> None:
+        self.documents = FakeFetcher().add(kit.did_document_url, kit.did_document())
+        self.entered, self.gate = threading.Event(), threading.Event()
+
+    def fetch(self, url: str, **options: Any) -> FetchResponse:
+        self.entered.set()
+        self.gate.wait(60)
+        return self.documents.fetch(url, **options)
+
+
+def test_past_the_time_limit_the_work_really_stops(monkeypatch: pytest.MonkeyPatch) -> None:
+    kit = IssuerKit.did_web()
+    document = json.dumps(kit.sign(build_credential(kit))).encode()
+    expansions: list[object] = []
+    real_expand = canon._expand_here
+    monkeypatch.setattr(canon, "_expand_here", lambda d: expansions.append(d) or real_expand(d))
+    fetcher = GatedFetcher(kit)
+
+    result = run_with_limit(
+        Source.from_bytes(document, "slow.json"), fetcher, datetime.now(UTC), [], 0.05
+    )
+    fetcher.gate.set()  # the key arrives after the limit: the check must not go on
+    for worker in [t for t in threading.enumerate() if t.name == "api-verify"]:
+        worker.join(60)
+
+    assert fetcher.entered.is_set()
+    assert result.verdict is Verdict.UNREACHABLE
+    assert expansions == []

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.verification.fetcher import Fetcher
 from app.verification.ob3 import content, vcjwt
-from app.verification.ob3.canon import expand_safe
+from app.verification.ob3.canon import check_json_ld
 from app.verification.ob3.credential import (
     Authentication,
     as_list,
@@ -96,18 +96,23 @@ def _mapping(payload: Any) -> Mapping[str, Any]:
 def _authenticity(
     document: Mapping[str, Any], jwt: vcjwt.Jwt | None, ctx: _Context
 ) -> Authentication:
-    """Proof present, shape, JSON-LD safe mode, then every proof (or the JWS)."""
+    """Proof present and shape, then every proof (or the JWS), then JSON-LD safe mode."""
     if jwt is None and document.get("proof") is None:
         raise invalid("signature", "carries no proof: nothing shows who issued it")
     check_shape(document)
-    expand_safe(document)
     kinds = ", ".join(t for t in types_of(document) if t != "VerifiableCredential") or "credential"
     shape = Check("format", Outcome.PASS, f"a Verifiable Credential ({kinds})")
     if jwt is None:
         auth = authenticate(document, ctx.fetcher, ctx.now)
         return Authentication((shape, *auth.checks), auth.keys)
     vcjwt.check_issuer_claim(jwt)
-    alg, key = vcjwt.verify_signature(jwt, ctx.fetcher)
+    try:
+        alg, key = vcjwt.verify_signature(jwt, ctx.fetcher)
+    except Failure as failure:
+        if failure.verdict is not Verdict.INVALID:  # malformed JSON-LD is invalid, whatever key
+            check_json_ld(document)
+        raise
+    check_json_ld(document)
     signed = Check("signature", Outcome.PASS, f"signed by the issuer (JWT, {alg})")
     keys = frozenset({key_bytes(key.public_key)})
     if document.get("proof") is None:

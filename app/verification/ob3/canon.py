@@ -2,59 +2,127 @@
 
 from __future__ import annotations
 
+import json
 import math
 import threading
-import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import rfc8785
 from cachetools import LRUCache
 
 from app.verification.contexts import document_loader, unknown_context_in
+from app.verification.limits import checkpoint
 from app.verification.ob3.errors import Failure, invalid
 from app.verification.ob3.jsonld_processor import URDNA2015, ContextResolver, jsonld
+from app.verification.ob3.lane import HEAVY
 
+T = TypeVar("T")
 CHECK = "canonicalization"
-MAX_QUADS = 5_000
-MAX_WORK = 20_000  # permutations tried by the n-degree hashing, summed
-MAX_SECONDS = 3.0
 TOO_COMPLEX = "the credential is too complex to verify"
-# pyld's context caches are plain LRU dicts that are not safe to share between threads; JSON-LD
-# processing is pure CPU under the GIL, so serialising it costs no throughput.
-_PYLD_LOCK = threading.RLock()
+# Work is counted, never timed: a busy machine must not turn a valid credential invalid.
+MAX_VALUES = 15_000  # JSON values in the document, counted before any JSON-LD processing
+MAX_DEPTH = 64
+MAX_EXPANSION_STEPS = 60_000  # elements pyld's expansion visits
+MAX_QUADS = 5_000
+MAX_BLANK_NODES = 2_000
+MAX_WORK = 20_000  # hash rounds of RDFC-1.0: n-degree hashes plus the permutations they try
+# Documents past either of these (commas, characters of JSON) go to the heavy lane (a child
+# process), not this thread. The largest credentials of the corpus hold ~550 values, 17 kB.
+LANE_VALUES = 800
+LANE_TEXT = 64 * 1024
 # The bundled contexts hold well over pyld's default 100 type-scoped contexts; a cache that
 # small evicts them on every credential and throws away their processed forms.
-_RESOLVED_CONTEXTS: LRUCache[str, Any] = LRUCache(maxsize=1024)
-_PROCESSED: LRUCache[tuple[Any, ...], Any] = LRUCache(maxsize=4096)
-_BUNDLED_SCOPED: dict[int, Any] = {}
+RESOLVED_CACHE_SIZE = 1024
+PROCESSED_CACHE_SIZE = 4096
 MAX_BUNDLED_SCOPED = 20_000
 # pyld has no public hook for a context memo or a work limit: the overrides below use its
 # internals (`_process_context`, an active context's `_uuid`, `create_hash_to_related`), which
 # tests/unit/test_library_internals.py checks against the pyld version in the lock.
+# pyld has no public hook for a context memo or a work limit: the overrides below use its
+# internals (`_process_context`, `_expand`, an active context's `_uuid`, `hash_n_degree_quads`,
+# `create_hash_to_related`, `ContextResolver._cache_resolved_context` and a resolved context's
+# `cache`), which tests/unit/test_library_internals.py checks against the pyld version in the lock.
 # pyld raises plain Python errors, not only JsonLdError, on some malformed input
 _PYLD_ERRORS = (jsonld.JsonLdError, ValueError, TypeError, KeyError, AttributeError, IndexError)
 
 
+class _LockedLRU(LRUCache):  # type: ignore[type-arg]
+    """An LRU cache that threads may share: each lookup or store holds a lock for its own
+    few microseconds, never across JSON-LD processing."""
+
+    def __init__(self, maxsize: int) -> None:
+        super().__init__(maxsize)
+        self._lock = threading.RLock()
+
+    def __getitem__(self, key: Any) -> Any:
+        with self._lock:
+            return super().__getitem__(key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        with self._lock:
+            super().__setitem__(key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        with self._lock:
+            super().__delitem__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        with self._lock:
+            return super().get(key, default)
+
+    def clear(self) -> None:
+        with self._lock:
+            super().clear()
+
+
+_RESOLVED_CONTEXTS = _LockedLRU(RESOLVED_CACHE_SIZE)
+_PROCESSED = _LockedLRU(PROCESSED_CACHE_SIZE)
+_BUNDLED_SCOPED: dict[int, Any] = {}
+_SCOPED_LOCK = threading.Lock()
+
+
+class _Resolver(ContextResolver):  # type: ignore[misc]
+    """pyld's context resolver, giving every context it caches a thread-safe cache of its own."""
+
+    def _cache_resolved_context(self, key: str, resolved: Any, tag: Any) -> Any:
+        for context in resolved if isinstance(resolved, list) else [resolved]:
+            if not isinstance(context.cache, _LockedLRU):  # fresh: no other thread has it yet
+                context.cache = _LockedLRU(context.cache.maxsize)
+        return super()._cache_resolved_context(key, resolved, tag)
+
+
 class _Budget:
-    """Counts canonicalization work and stops it past the limit."""
+    """Counts one document's JSON-LD work and stops it past a limit (or when cancelled)."""
 
     def __init__(self) -> None:
+        self.steps = 0
         self.work = 0
-        self.deadline = time.monotonic() + MAX_SECONDS
+
+    def step(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_EXPANSION_STEPS:
+            raise invalid(CHECK, TOO_COMPLEX)
+        if self.steps % 256 == 0:
+            checkpoint()
 
     def spend(self, amount: int) -> None:
         self.work += amount
-        if self.work > MAX_WORK or time.monotonic() > self.deadline:
+        if self.work > MAX_WORK:
             raise invalid(CHECK, TOO_COMPLEX)
+        checkpoint()
 
 
 class _BudgetedRdfc(URDNA2015):  # type: ignore[misc]
-    """RDFC-1.0 (URDNA2015) that charges each group of permuted blank nodes to a budget."""
+    """RDFC-1.0 (URDNA2015) that charges each n-degree hash and its permutations to a budget."""
 
     def __init__(self, budget: _Budget) -> None:
         super().__init__()
         self.budget = budget
+
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
+        self.budget.spend(1)
+        return super().hash_n_degree_quads(id_, issuer)
 
     def create_hash_to_related(self, id_: str, issuer: Any) -> dict[str, list[str]]:
         related: dict[str, list[str]] = super().create_hash_to_related(id_, issuer)
@@ -63,19 +131,47 @@ class _BudgetedRdfc(URDNA2015):  # type: ignore[misc]
         return related
 
 
+def measure(document: Any) -> int:
+    """Count a document's JSON values; past MAX_VALUES or MAX_DEPTH it is too complex.
+
+    Children are counted before they are visited, so a huge list is refused at once.
+    """
+    values = 1
+    stack: list[tuple[Any, int]] = [(document, 0)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, Mapping) else node
+        if not isinstance(node, Mapping | list):
+            continue
+        values += len(children)
+        if values > MAX_VALUES or depth >= MAX_DEPTH:
+            raise invalid(CHECK, TOO_COMPLEX)
+        stack.extend((child, depth + 1) for child in children)
+    return values
+
+
 def _on_dropped(term: str | None) -> None:
     raise invalid("json-ld", f"uses a term its JSON-LD contexts do not define: {term}")
 
 
 class _MemoProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
-    """pyld, remembering processed contexts across documents.
+    """pyld, counting its expansion steps and remembering processed contexts across documents.
 
     pyld caches a processed context per active context, but type-scoped contexts are processed
     against a fresh clone every time, so every credential re-derives the same few hundred term
-    definitions. This memo keys on the active context's identity and the local context object
-    (kept alive by the entry, so its id is never reused) and returns the very object pyld made
-    the first time, as pyld's own cache does.
+    definitions. This memo keys on the active context's identity and the local context (a URL,
+    or a scoped context inside a bundled context, by identity: the entry holds the object and a
+    hit must be that very object) and returns the very object pyld made the first time, as
+    pyld's own cache does.
     """
+
+    def __init__(self, budget: _Budget) -> None:
+        super().__init__(on_property_dropped=_on_dropped)
+        self.budget = budget
+
+    def _expand(self, *args: Any, **kwargs: Any) -> Any:
+        self.budget.step()
+        return super()._expand(*args, **kwargs)
 
     def _process_context(  # noqa: PLR0913 - pyld's signature
         self,
@@ -87,73 +183,51 @@ class _MemoProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         validate_scoped: bool = True,
         cycles: Any = None,
     ) -> Any:
-        if "_uuid" not in active_ctx:
-            return super()._process_context(
-                active_ctx,
-                local_ctx,
-                options,
-                override_protected,
-                propagate,
-                validate_scoped,
-                cycles,
-            )
-        identity = _context_identity(local_ctx)
-        key = (active_ctx["_uuid"], identity, override_protected, propagate, validate_scoped)
-        found = _PROCESSED.get(key) if identity is not None else None
-        if found is not None:
-            return found
-        processed = super()._process_context(
-            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
-        )
-        if identity is not None:
-            _PROCESSED[key] = processed
+        flags = (override_protected, propagate, validate_scoped)
+        identity = _context_identity(local_ctx) if "_uuid" in active_ctx else None
+        if identity is None:
+            return super()._process_context(active_ctx, local_ctx, options, *flags, cycles)
+        key = (active_ctx["_uuid"], identity, *flags)
+        found = _PROCESSED.get(key)
+        if found is not None and (identity[0] == _BY_VALUE or found[0] is local_ctx):
+            return found[1]
+        processed = super()._process_context(active_ctx, local_ctx, options, *flags, cycles)
+        _PROCESSED[key] = (local_ctx, processed)
         return processed
 
 
-def _context_identity(local_ctx: Any) -> Any:
+_BY_VALUE, _BY_IDENTITY = "url", "object"
+
+
+def _context_identity(local_ctx: Any) -> tuple[Any, ...] | None:
     """A memo key: context URLs by value, scoped contexts of bundled contexts by identity.
 
     Contexts written inside a credential are never memoised, so a stream of hostile documents
     cannot fill the memo with their own large contexts.
     """
     if isinstance(local_ctx, str):
-        return (local_ctx,)
+        return (_BY_VALUE, local_ctx)
     if isinstance(local_ctx, list) and all(isinstance(item, str) for item in local_ctx):
-        return tuple(local_ctx)
+        return (_BY_VALUE, *local_ctx)
     if _BUNDLED_SCOPED.get(id(local_ctx)) is local_ctx:
-        return id(local_ctx)
+        return (_BY_IDENTITY, id(local_ctx))
     return None
 
 
 def expand_safe(document: Mapping[str, Any]) -> list[Any]:
-    """Expand in safe mode: an undefined term or relative type is an error, never dropped."""
-    processor = _MemoProcessor(on_property_dropped=_on_dropped)
-    try:
-        with _PYLD_LOCK:
-            expanded: list[Any] = processor.expand(dict(document), _options())
-    except Failure:
-        raise
-    except RecursionError as exc:
-        raise invalid(CHECK, TOO_COMPLEX) from exc
-    except _PYLD_ERRORS as exc:
-        raise _explain(exc) from exc
-    _reject_relative(expanded)
-    return expanded
+    """Expand in safe mode, in this thread: an undefined term or relative type is an error."""
+    measure(document)
+    return _expand_here(document)
+
+
+def check_json_ld(document: Mapping[str, Any]) -> None:
+    """Safe-mode expansion succeeds (every term and type defined), under the work limits."""
+    _run(_check_here, document)
 
 
 def canonize(document: Mapping[str, Any]) -> str:
     """The RDFC-1.0 canonical N-Quads of a JSON-LD document, expanded in safe mode."""
-    expanded = expand_safe(document)
-    try:
-        with _PYLD_LOCK:
-            dataset = jsonld.JsonLdProcessor().to_rdf(expanded, _options())
-    except RecursionError as exc:
-        raise invalid(CHECK, TOO_COMPLEX) from exc
-    except _PYLD_ERRORS as exc:
-        raise _explain(exc) from exc
-    if sum(len(triples) for triples in dataset.values()) > MAX_QUADS:
-        raise invalid(CHECK, TOO_COMPLEX)
-    result: str = _BudgetedRdfc(_Budget()).main(dataset, {"format": "application/n-quads"})
+    result: str = _run(_canonize_here, document)
     return result
 
 
@@ -165,19 +239,90 @@ def canonize_jcs(document: Mapping[str, Any]) -> bytes:
         raise invalid(CHECK, "the credential cannot be put in canonical JSON form") from exc
 
 
+def _run(function: Callable[[Mapping[str, Any]], T], document: Mapping[str, Any]) -> T:
+    """Small documents in this thread; large ones in the heavy lane, so they delay no one.
+
+    Sized from its JSON text (the C encoder, a few milliseconds for a megabyte): walking a
+    large document in Python here would itself hold up this process's other checks.
+    """
+    checkpoint()
+    try:
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise invalid("json-ld", "is not a JSON document") from exc
+    if len(text) > LANE_TEXT or text.count(",") > LANE_VALUES:
+        result: T = HEAVY.run(_parsed_then, (function, text))
+        return result
+    return function(document)
+
+
+def _parsed_then(call: tuple[Callable[[Mapping[str, Any]], T], str]) -> T:
+    """In the heavy lane's process: parse the JSON text, then run the function on it."""
+    function, text = call
+    document: Mapping[str, Any] = json.loads(text)
+    return function(document)
+
+
+def _check_here(document: Mapping[str, Any]) -> None:
+    measure(document)
+    _expand_here(document)
+
+
+def _canonize_here(document: Mapping[str, Any]) -> str:
+    measure(document)
+    expanded = _expand_here(document)
+    try:
+        dataset = jsonld.JsonLdProcessor().to_rdf(expanded, _options())
+    except RecursionError as exc:
+        raise invalid(CHECK, TOO_COMPLEX) from exc
+    except _PYLD_ERRORS as exc:
+        raise _explain(exc) from exc
+    quads = [quad for triples in dataset.values() for quad in triples]
+    if len(quads) > MAX_QUADS or _blank_nodes(quads) > MAX_BLANK_NODES:
+        raise invalid(CHECK, TOO_COMPLEX)
+    checkpoint()
+    result: str = _BudgetedRdfc(_Budget()).main(dataset, {"format": "application/n-quads"})
+    return result
+
+
+def _blank_nodes(quads: list[Any]) -> int:
+    return len(
+        {
+            term["value"]
+            for quad in quads
+            for term in (quad["subject"], quad["object"])
+            if term.get("type") == "blank node"
+        }
+    )
+
+
+def _expand_here(document: Mapping[str, Any]) -> list[Any]:
+    processor = _MemoProcessor(_Budget())
+    try:
+        expanded: list[Any] = processor.expand(dict(document), _options())
+    except Failure:
+        raise
+    except RecursionError as exc:
+        raise invalid(CHECK, TOO_COMPLEX) from exc
+    except _PYLD_ERRORS as exc:
+        raise _explain(exc) from exc
+    _reject_relative(expanded)
+    return expanded
+
+
 def _options() -> dict[str, Any]:
     return {
         "documentLoader": _static_loader,
         "base": None,
         "processingMode": "json-ld-1.1",
-        "contextResolver": ContextResolver(_RESOLVED_CONTEXTS, _static_loader),
+        "contextResolver": _Resolver(_RESOLVED_CONTEXTS, _static_loader),
     }
 
 
 def _static_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The bundled contexts, tagged static: they never change, so pyld may share them."""
     loaded = document_loader(url, options)
-    with _PYLD_LOCK:
+    with _SCOPED_LOCK:
         if len(_BUNDLED_SCOPED) > MAX_BUNDLED_SCOPED:  # reloaded again and again: start afresh
             _BUNDLED_SCOPED.clear()
             _PROCESSED.clear()

@@ -10,9 +10,10 @@ from typing import Any
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from app.verification.fetcher import Fetcher
+from app.verification.ob3.canon import check_json_ld
 from app.verification.ob3.errors import Failure, invalid
 from app.verification.ob3.keys import PublicKey
-from app.verification.ob3.proofs import proofs_of, verify_proof
+from app.verification.ob3.proofs import BoundProof, bind_proof, check_signature, proofs_of
 from app.verification.result import Check, Outcome, Verdict
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
@@ -68,21 +69,43 @@ class Authentication:
 
 
 def authenticate(document: Mapping[str, Any], fetcher: Fetcher, now: datetime) -> Authentication:
-    """Verify every proof; each gives one check (a failure names its verdict)."""
+    """Verify every proof; each gives one check (a failure names its verdict).
+
+    Cheap checks first: every proof's key is bound to the issuer before any JSON-LD work, and a
+    forged binding ends the check without canonicalizing anything.
+    """
     proofs = proofs_of(document)
     if not proofs:
         raise invalid("signature", "carries no proof: nothing shows who issued it")
-    checks, keys = [], set()
+    bound, failed = [], []
     for proof in proofs:
         try:
-            suite, key = verify_proof(document, proof, issuer_id(document), fetcher, now)
+            bound.append(bind_proof(proof, issuer_id(document), fetcher, now))
+        except Failure as failure:
+            failed.append(failure.to_check())
+    if any(check.verdict is Verdict.INVALID for check in failed):
+        return Authentication(tuple(failed), frozenset())
+    try:
+        check_json_ld(document)
+    except Failure as failure:
+        return Authentication((*failed, failure.to_check()), frozenset())
+    return _signatures(document, bound, failed)
+
+
+def _signatures(
+    document: Mapping[str, Any], bound: list[BoundProof], checks: list[Check]
+) -> Authentication:
+    keys = set()
+    for proof in bound:
+        try:
+            check_signature(document, proof)
         except Failure as failure:
             checks.append(failure.to_check())
-        else:
-            checks.append(Check("signature", Outcome.PASS, f"signed by the issuer ({suite})"))
-            keys.add(key_bytes(key.public_key))
-            if suite in LEGACY_NAMES:
-                checks.append(Check("suite", Outcome.WARN, LEGACY_NAMES[suite]))
+            continue
+        checks.append(Check("signature", Outcome.PASS, f"signed by the issuer ({proof.suite})"))
+        keys.add(key_bytes(proof.key.public_key))
+        if proof.suite in LEGACY_NAMES:
+            checks.append(Check("suite", Outcome.WARN, LEGACY_NAMES[proof.suite]))
     return Authentication(tuple(checks), frozenset(keys))
 
 

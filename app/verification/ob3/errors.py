@@ -14,6 +14,10 @@ class Failure(Exception):
         self.verdict = verdict
         self.detail = detail
 
+    def __reduce__(self) -> tuple[type[Failure], tuple[str, Verdict, str]]:
+        # the heavy lane (app.verification.ob3.lane) sends failures back from its process
+        return (Failure, (self.check_id, self.verdict, self.detail))
+
     def to_check(self) -> Check:
         return Check(self.check_id, Outcome.FAIL, self.detail, self.verdict)
 

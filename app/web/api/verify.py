@@ -13,6 +13,7 @@ from app.config import Settings
 from app.services.candidates import CandidateError, parse_emails
 from app.services.checking import build_fetcher
 from app.verification.fetcher import ACCEPT_JSON, Fetcher, FetchError, FetchFailure, FetchResponse
+from app.verification.limits import cancellable
 from app.verification.result import Check, Outcome, Verdict, VerificationResult
 from app.verification.source import Source
 from app.verification.verify import verify
@@ -66,14 +67,20 @@ def verify_now() -> Response:
 def run_with_limit(
     source: Source, fetcher: Fetcher, now: datetime, emails: list[str], seconds: float
 ) -> VerificationResult:
-    """Verify in a worker thread; past `seconds` the answer is `unreachable`, never a hang."""
+    """Verify in a worker thread; past `seconds` the answer is `unreachable`, never a hang.
+
+    At the limit the worker is cancelled too: it stops at its next fetch or JSON-LD step, and a
+    large document's child process is killed, so abandoned checks do not pile up.
+    """
     started = time.monotonic()
     box: dict[str, VerificationResult] = {}
     bounded = DeadlineFetcher(fetcher, started + seconds)
+    cancel = threading.Event()
 
     def work() -> None:
         try:
-            box["result"] = verify(source, fetcher=bounded, now=now, emails=emails)
+            with cancellable(cancel):
+                box["result"] = verify(source, fetcher=bounded, now=now, emails=emails)
         finally:
             close = getattr(fetcher, "close", None)
             if callable(close):
@@ -84,6 +91,7 @@ def run_with_limit(
     worker.join(seconds + GRACE_SECONDS)
     if "result" in box:
         return box["result"]
+    cancel.set()
     return _timed_out(source, seconds, (time.monotonic() - started) * 1000)
 
 
