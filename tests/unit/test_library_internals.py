@@ -88,6 +88,7 @@ def test_pyld_still_has_the_methods_canon_overrides_with_their_signatures() -> N
 
 def test_every_context_pyld_caches_gets_a_thread_safe_cache() -> None:
     canon._RESOLVED_CONTEXTS.clear()
+    canon._PROCESSED.clear()  # a memo hit would skip resolving the contexts
     canon.canonize(build_credential(IssuerKit.did_key(), email="ann@example.test"))
     cached = [
         context
