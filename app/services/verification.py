@@ -19,7 +19,6 @@ from app.models import (
     Credential,
     CredentialImage,
     CredentialStatus,
-    EvidenceDocument,
     User,
     VerificationRun,
     utcnow,
@@ -459,28 +458,3 @@ def enqueue_all(organization_id: int, now: datetime | None = None) -> int:
         )
         .execute()
     )
-
-
-def history_receipt(credential: Credential) -> dict[str, object]:
-    """Every run of a credential, oldest first, with its checks and document hashes."""
-    runs = sorted(runs_of(credential), key=lambda run: (run.started_at, run.id))
-    return {
-        "credential_id": credential.id,
-        "source": credential.source_url or credential.source_name,
-        "runs": [
-            {
-                "run_id": run.id,
-                "trigger": run.trigger,
-                "triggered_by": run.triggered_by_id,
-                "started_at": run.started_at.isoformat(),
-                "finished_at": run.finished_at.isoformat(),
-                "verdict": run.verdict,
-                "documents": [
-                    {"url": d.url, "status": d.status, "sha256": d.sha256}
-                    for d in run.documents.order_by(EvidenceDocument.id)
-                ],
-                "result": json.loads(run.result_json),
-            }
-            for run in runs
-        ],
-    }

@@ -10,7 +10,7 @@ from flask_login import login_required
 
 from app.models import Candidate, Credential, CredentialImage
 from app.services import candidates as candidate_service
-from app.services import verification
+from app.services import receipts, verification
 from app.web.auth import can_change
 from app.web.htmx import render, see_other
 from app.web.tenancy import get_or_404, org_id
@@ -64,37 +64,22 @@ def verify_again(credential_id: int) -> Response:
 @login_required
 def receipt(credential_id: int) -> Response:
     """The last run's full result as a downloadable JSON receipt."""
-    credential = get_or_404(Credential, credential_id)
-    runs = verification.runs_of(credential)
-    if not runs:
+    body = receipts.receipt(get_or_404(Credential, credential_id))
+    if body is None:
         abort(404)
-    run = runs[0]
-    body = {
-        "credential_id": credential.id,
-        "run_id": run.id,
-        "trigger": run.trigger,
-        "started_at": run.started_at.isoformat(),
-        "finished_at": run.finished_at.isoformat(),
-        "documents": [
-            {"url": d.url, "status": d.status, "sha256": d.sha256, "content_type": d.content_type}
-            for d in run.documents
-        ],
-        "result": json.loads(run.result_json),
-    }
-    response = Response(json.dumps(body, indent=2, ensure_ascii=False), mimetype="application/json")
-    filename = f"skillproof-receipt-{credential.id}-run-{run.id}.json"
-    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
-    return response
+    return _download(body, f"skillproof-receipt-{credential_id}-run-{body['run_id']}.json")
 
 
 @bp.get("/<int:credential_id>/history.json")
 @login_required
 def history(credential_id: int) -> Response:
     """Every run of the credential, oldest first, as a downloadable JSON audit trail."""
-    credential = get_or_404(Credential, credential_id)
-    body = json.dumps(verification.history_receipt(credential), indent=2, ensure_ascii=False)
-    response = Response(body, mimetype="application/json")
-    filename = f"skillproof-history-{credential.id}.json"
+    body = receipts.history(get_or_404(Credential, credential_id))
+    return _download(body, f"skillproof-history-{credential_id}.json")
+
+
+def _download(body: dict[str, Any], filename: str) -> Response:
+    response = Response(json.dumps(body, indent=2, ensure_ascii=False), mimetype="application/json")
     response.headers["Content-Disposition"] = f"attachment; filename={filename}"
     return response
 

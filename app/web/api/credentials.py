@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify, url_for
 
 from app.models import Credential
-from app.services import verification
+from app.services import receipts, verification
 from app.web.api import bp, serialise
 from app.web.api.common import owned
 from app.web.api.errors import ApiError
@@ -33,12 +33,11 @@ def reverify_credential(credential_id: int) -> Response:
 @bp.get("/credentials/<int:credential_id>/receipt")
 def credential_receipt(credential_id: int) -> Response:
     """The last verification in full, with a SHA-256 of every document it fetched."""
-    credential = owned(Credential, credential_id)
-    runs = verification.runs_of(credential)
-    if not runs:
+    body = receipts.receipt(owned(Credential, credential_id))
+    if body is None:
         raise ApiError(
             409,
             "This credential has not been verified yet; try again shortly.",
             code="not_verified_yet",
         )
-    return jsonify(serialise.receipt(credential, runs[0]))
+    return jsonify(body)

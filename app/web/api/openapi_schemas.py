@@ -254,8 +254,13 @@ def schemas() -> dict[str, Schema]:
                 "credential_id": INTEGER,
                 "run_id": INTEGER,
                 "trigger": STRING,
+                "triggered_by": {
+                    "type": ["integer", "null"],
+                    "description": "The user who asked for this run; null for schedules, tokens.",
+                },
                 "started_at": WHEN,
                 "finished_at": WHEN,
+                "verdict": VERDICT,
                 "documents": {"type": "array", "items": ref("Document")},
                 "result": ref("VerificationResult"),
             }

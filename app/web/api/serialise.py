@@ -95,19 +95,3 @@ def run_summary(run: VerificationRun) -> dict[str, Any]:
         "verdict": run.verdict,
         "elapsed_ms": run.elapsed_ms,
     }
-
-
-def receipt(row: Credential, run: VerificationRun) -> dict[str, Any]:
-    """The last run in full, with the hash of every document it fetched (as the web receipt)."""
-    return {
-        "credential_id": row.id,
-        "run_id": run.id,
-        "trigger": run.trigger,
-        "started_at": iso(run.started_at),
-        "finished_at": iso(run.finished_at),
-        "documents": [
-            {"url": d.url, "status": d.status, "sha256": d.sha256, "content_type": d.content_type}
-            for d in run.documents
-        ],
-        "result": json.loads(run.result_json),
-    }
