@@ -41,6 +41,7 @@ from app.ranking.taxonomy import Label, normalise
 from app.services import roles as role_service
 from app.services import skills as skill_service
 from app.services.accounts import audit
+from app.services.exports import safe_cell
 
 CACHE_SIZE = 16
 
@@ -303,14 +304,14 @@ def export_csv(role: RoleProfile, actor: User | None) -> str:
             writer.writerow(
                 [
                     position,
-                    _safe_cell(score.name),
+                    safe_cell(score.name),
                     f"{score.score:.1f}",
                     "yes" if score.meets_required else "no",
-                    _safe_cell(missing),
-                    _safe_cell(row.requirement.name),
+                    safe_cell(missing),
+                    safe_cell(row.requirement.name),
                     row.requirement.importance.value,
                     row.requirement.weight,
-                    _safe_cell(row.evidence.name if row.evidence else ""),
+                    safe_cell(row.evidence.name if row.evidence else ""),
                     *(
                         f"{found[k]:.2f}" if found else ""
                         for k in ("verified", "trust", "stale", "recency", "level")
@@ -332,8 +333,3 @@ def export_csv(role: RoleProfile, actor: User | None) -> str:
         )
         audit(role.organization_id, actor, "ranking.exported", role.title, ranking.policy.version)
     return text
-
-
-def _safe_cell(text: str) -> str:
-    """Spreadsheet programs run cells that start with = + - @ as formulas; neutralise them."""
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

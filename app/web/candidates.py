@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Blueprint, Response, request, url_for
@@ -12,7 +10,7 @@ from peewee import fn
 
 from app.models import Candidate, CandidateEmail, CandidateState, Credential
 from app.services import candidates as candidate_service
-from app.services import intake
+from app.services import exports, intake
 from app.services import skills as skill_service
 from app.services.candidates import CandidateError, CredentialFilter
 from app.services.verification import credentials_of
@@ -298,57 +296,6 @@ def delete(candidate_id: int) -> Response:
 @login_required
 def export() -> Response:
     """Every candidate with their credentials and verdicts, as CSV."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            "candidate",
-            "emails",
-            "state",
-            "credential",
-            "issuer",
-            "verdict",
-            "stale",
-            "issued_on",
-            "expires",
-            "last_checked",
-            "source",
-        ]
-    )
-    for candidate in Candidate.of(org_id()).order_by(Candidate.name, Candidate.id):
-        emails = _cell(" ".join(candidate_service.emails_of(candidate)))
-        credentials = list(
-            Credential.of(org_id()).where(Credential.candidate == candidate).order_by(Credential.id)
-        )
-        for credential in credentials:
-            writer.writerow(_export_row(candidate, emails, credential))
-        if not credentials:
-            writer.writerow([_cell(candidate.name), emails, candidate.state] + [""] * 8)
-    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response = Response(exports.candidates_csv(org_id()), mimetype="text/csv")
     response.headers["Content-Disposition"] = "attachment; filename=skillproof-candidates.csv"
     return response
-
-
-def _export_row(candidate: Candidate, emails: str, credential: Credential) -> list[str]:
-    return [
-        _cell(candidate.name),
-        emails,
-        candidate.state,
-        _cell(credential.achievement_name),
-        _cell(credential.issuer_name),
-        credential.verdict or credential.status,
-        "yes" if credential.stale else "",
-        _date(credential.issued_on),
-        _date(credential.expires),
-        _date(credential.last_checked_at),
-        _cell(credential.source_url or credential.source_name or ""),
-    ]
-
-
-def _cell(value: str) -> str:
-    """Neutralise spreadsheet formulas in text that came from badges or users."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def _date(value: Any) -> str:
-    return value.date().isoformat() if value else ""
