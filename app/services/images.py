@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from xml.etree.ElementTree import Element, tostring
 
-from defusedxml import ElementTree as SafeET
+from app.verification.svgxml import SvgError, parse_svg
 
 MAX_IMAGE_BYTES = 1024 * 1024
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -39,6 +39,7 @@ SVG_ELEMENTS = {
     "symbol",
     "use",
     "pattern",
+    "style",
 }
 SVG_ATTRIBUTES = {
     "id",
@@ -91,8 +92,24 @@ SVG_ATTRIBUTES = {
     "xmlns",
     "version",
     "href",
+    "style",
+    "class",
+    "spreadmethod",
+    "fr",
+    "clippathunits",
+    "maskunits",
+    "maskcontentunits",
+    "patterncontentunits",
+    "patterntransform",
+    "font-style",
+    "letter-spacing",
+    "visibility",
+    "display",
 }
-URL_REFERENCE = re.compile(r"url\(\s*(?!#)", re.IGNORECASE)
+# url() may only point inside the image (#id), in attributes and in CSS alike
+URL_REFERENCE = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+# CSS that could reach outside the image or hide a reference from the check above
+UNSAFE_CSS = re.compile(r"@|\\|expression|javascript|behavior|binding|<", re.IGNORECASE)
 
 
 class ImageRejected(ValueError):
@@ -114,11 +131,15 @@ def clean(data: bytes) -> tuple[str, bytes]:
 
 
 def sanitise_svg(data: bytes) -> bytes:
-    """The SVG rebuilt from allowlisted elements and attributes: no script, events or links out."""
+    """The SVG rebuilt from allowlisted elements and attributes: no script, events or links out.
+
+    Gradients, clip paths, masks and patterns are kept (SVG names them in camelCase), so are
+    `style` attributes and `<style>` sheets whose CSS has no at-rule, escape or outside url().
+    """
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True)
-    except Exception as error:  # defusedxml raises several unrelated types for hostile input
-        raise ImageRejected("the SVG image could not be read safely") from error
+        root = parse_svg(data)
+    except SvgError as error:
+        raise ImageRejected(f"the SVG image could not be read safely: {error}") from error
     if _local(root.tag) != "svg":
         raise ImageRejected("the SVG image has no <svg> root")
     cleaned = _copy(root, depth=0)
@@ -129,17 +150,21 @@ def sanitise_svg(data: bytes) -> bytes:
 
 def _copy(node: Element, depth: int) -> Element | None:
     name = _local(node.tag)
-    if depth > 64 or name not in SVG_ELEMENTS:
+    if depth > 64 or name.lower() not in SVG_ELEMENTS:
+        return None
+    if name == "style" and not _safe_css(node.text or ""):
         return None
     copy = Element(name)
     for key, value in node.attrib.items():
         attribute = _local(key).lower()
         if attribute not in SVG_ATTRIBUTES or URL_REFERENCE.search(value):
             continue
+        if attribute == "style" and not _safe_css(value):
+            continue
         if attribute == "href" and not value.startswith("#"):
             continue
         copy.set("href" if attribute == "href" else _local(key), value)
-    copy.text = node.text if name in {"text", "tspan", "title", "desc"} else None
+    copy.text = node.text if name in {"text", "tspan", "title", "desc", "style"} else None
     for child in node:
         cleaned = _copy(child, depth + 1)
         if cleaned is not None:
@@ -150,3 +175,7 @@ def _copy(node: Element, depth: int) -> Element | None:
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _safe_css(value: str) -> bool:
+    return not URL_REFERENCE.search(value) and not UNSAFE_CSS.search(value)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import struct
 import zlib
 from dataclasses import dataclass
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
+from xml.etree.ElementTree import Element
 
 from app.verification.detect import PNG_MAGIC
+from app.verification.svgxml import SvgError, parse_svg
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_PAYLOAD_BYTES = 1024 * 1024
@@ -118,13 +116,9 @@ def read_svg(data: bytes) -> Baked:
     if len(data) > MAX_IMAGE_BYTES:
         raise BakedError("the image is too large")
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True)
-    except DefusedXmlException:
-        raise BakedError(
-            "the SVG declares entities or a DTD, which Skillproof refuses to read"
-        ) from None
-    except (ParseError, ValueError, UnicodeDecodeError):
-        raise BakedError("the SVG image is not well-formed XML") from None
+        root = parse_svg(data)
+    except SvgError as error:
+        raise BakedError(str(error)) from None
     if _local(root.tag) != "svg":
         raise BakedError("not an SVG image")
     assertion = _first(root, "assertion")
