@@ -30,6 +30,7 @@ from app.verification.ob2 import hosted, legacy, signed
 from app.verification.ob2.documents import fetch, is_web_url
 from app.verification.ob2.model import is_vc, ob_version, types_of
 from app.verification.ob2.session import Halt, Session
+from app.verification.prefetch import Prefetching
 from app.verification.result import Verdict, VerificationResult
 from app.verification.source import Source
 
@@ -44,21 +45,26 @@ def verify(
 ) -> VerificationResult:
     """Verify a credential given as a URL or as bytes; never raises for bad input."""
     started = time.perf_counter()
-    session = Session(source.target, fetcher, now, tuple(e for e in emails if e.strip()))
+    with Prefetching(fetcher) as ahead:
+        session = Session(source.target, ahead, now, tuple(e for e in emails if e.strip()))
+        result = _checked(session, source)
+    return replace(result, elapsed_ms=(time.perf_counter() - started) * 1000)
+
+
+def _checked(session: Session, source: Source) -> VerificationResult:
     try:
-        result = _dispatch(session, source)
+        return _dispatch(session, source)
     except Halt:
-        result = session.result()
+        return session.result()
     except Cancelled:
         session.fail("time-limit", "the caller stopped waiting for this check", Verdict.UNREACHABLE)
-        result = session.result()
+        return session.result()
     except Exception:  # the boundary: a bug must not take a worker down with one bad badge
         log.exception("unexpected error verifying %r", source.target[:200])
         session.fail(
             "read", "the credential could not be read (an unexpected error)", Verdict.INVALID
         )
-        result = session.result()
-    return replace(result, elapsed_ms=(time.perf_counter() - started) * 1000)
+        return session.result()
 
 
 def _dispatch(session: Session, source: Source) -> VerificationResult:

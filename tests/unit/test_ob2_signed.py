@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from app.verification.fetcher import FetchResponse
 from app.verification.result import Outcome, Verdict, VerificationResult
 from app.verification.source import Source
 from app.verification.verify import verify
@@ -40,10 +42,10 @@ def documents(**replace: Any) -> FakeFetcher:
     return fetcher
 
 
-def tampered(token: str) -> str:
+def tampered(token: str, **changes: Any) -> str:
     header, payload, signature = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    claims["issuedOn"] = "2023-01-01T00:00:00Z"
+    claims.update({"issuedOn": "2023-01-01T00:00:00Z", **changes})
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
     return f"{header}.{forged}.{signature}"
 
@@ -190,10 +192,32 @@ def test_revocation_list_is_revalidated_and_the_key_is_checked_first() -> None:
     assert {r.url: r.revalidate for r in fetcher.requests}[KIT.revocation_list_id] is True
 
 
-def test_a_bad_signature_stops_before_following_the_payloads_links() -> None:
+def test_a_bad_signature_stops_before_following_the_payloads_links_to_other_sites() -> None:
     fetcher = documents()
-    run(tampered(SIGNED), fetcher)
+    run(tampered(SIGNED, badge="https://elsewhere.example/badge.json"), fetcher)
     assert fetcher.urls == [KIT.key_id]
+
+
+class KeyWaitsForBadgeClass(FakeFetcher):
+    """Holds the key's response until the BadgeClass is asked for (or gives up after 10 s)."""
+
+    def __init__(self) -> None:
+        super().__init__(KIT.documents())
+        self.badge_class_asked = threading.Event()
+        self.in_flight_together = False
+
+    def fetch(self, url: str, **options: Any) -> FetchResponse:
+        if url == KIT.badge_id:
+            self.badge_class_asked.set()
+        elif url == KIT.key_id:
+            self.in_flight_together = self.badge_class_asked.wait(10)
+        return super().fetch(url, **options)
+
+
+def test_the_key_and_the_badge_class_are_fetched_at_the_same_time() -> None:
+    fetcher = KeyWaitsForBadgeClass()
+    assert run(SIGNED, fetcher).verdict is Verdict.VERIFIED
+    assert fetcher.in_flight_together
 
 
 def test_issuer_without_revocation_list_is_verified_with_a_skipped_check() -> None:

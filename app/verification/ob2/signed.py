@@ -15,10 +15,11 @@ from app.verification.ob2.checks import (
     check_structure,
     collect_evidence,
 )
-from app.verification.ob2.documents import fetch_object
+from app.verification.ob2.documents import fetch_object, same_origin
 from app.verification.ob2.model import node_id, type_problem
 from app.verification.ob2.revocation import check_revocation_list
 from app.verification.ob2.session import Session
+from app.verification.prefetch import prefetch
 from app.verification.result import Verdict
 
 MAX_KEYS = 5
@@ -54,12 +55,14 @@ def verify_token(session: Session, token: jws.CompactJws) -> None:
 def _verify_signed(session: Session, token: jws.CompactJws, assertion: Mapping[str, Any]) -> None:
     session.credential_id = node_id(assertion)
     creator = _creator(assertion)
-    if creator is not None:  # check the signature before following anything the payload names
+    if creator is not None:  # check the signature before reading anything the payload names
+        _prefetch_badge_class(session, assertion, creator)
         key = _fetch_key(session, creator)
         _check_signature(session, token, key)
         badge, issuer = hosted.badge_and_issuer(session, assertion)
     else:
         badge, issuer = hosted.badge_and_issuer(session, assertion)
+        prefetch(session.fetcher, node_id(issuer.data.get("revocationList")), revalidate=True)
         key = _fetch_key(session, _only_listed_key(session, issuer))
         _check_signature(session, token, key)
     _check_key_owner(session, key, issuer)
@@ -68,6 +71,14 @@ def _verify_signed(session: Session, token: jws.CompactJws, assertion: Mapping[s
     check_dates(session, assertion)
     check_recipient_of(session, assertion)
     collect_evidence(session, assertion, badge, issuer)
+
+
+def _prefetch_badge_class(session: Session, assertion: Mapping[str, Any], creator: Any) -> None:
+    """Fetch the BadgeClass alongside the key when both live on one site: a forged token then
+    makes us contact no site beyond the one its key names."""
+    badge, key = assertion.get("badge"), node_id(creator)
+    if isinstance(badge, str) and key is not None and same_origin(badge, key):
+        prefetch(session.fetcher, badge)
 
 
 def _creator(assertion: Mapping[str, Any]) -> Any:

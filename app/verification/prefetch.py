@@ -1,0 +1,106 @@
+"""Fetch ahead: a verification names the documents it will need as soon as their addresses are
+known, and reads each one later from the fetch already in flight.
+
+A badge's documents form chains (assertion -> BadgeClass -> issuer -> revocation list); the ones
+that do not depend on each other (a signed badge's key and its BadgeClass, an issuer's key and
+its revocation list) are fetched at the same time, so a verification waits for its longest
+chain of dependent fetches, not for the sum of them all.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from types import TracebackType
+
+from app.verification.fetcher import ACCEPT_JSON, Fetcher, FetchResponse
+
+POOL_THREADS = 32
+_Key = tuple[str, str, bool, int | None]  # url, accept, revalidate, max_bytes
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _shared_pool() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(POOL_THREADS, thread_name_prefix="prefetch")
+        return _pool
+
+
+class Prefetching:
+    """A Fetcher for one verification that can start fetches early (`prefetch`).
+
+    A prefetched document is handed to the first `fetch` of the same URL, once: a document that
+    must be revalidated on every check is still fetched once per check. A prefetch that has not
+    started by the time it is needed is cancelled and fetched directly, so fetching ahead never
+    makes a verification wait longer.
+    """
+
+    def __init__(self, inner: Fetcher) -> None:
+        self._inner = inner
+        self._started: dict[_Key, Future[FetchResponse]] = {}
+        self._lock = threading.Lock()
+
+    def prefetch(
+        self,
+        url: str,
+        *,
+        accept: str = ACCEPT_JSON,
+        max_bytes: int | None = None,
+        revalidate: bool = False,
+    ) -> None:
+        """Start fetching `url` in the background, unless it is already on its way."""
+        key = (url, accept, revalidate, max_bytes)
+        with self._lock:
+            if key not in self._started:
+                self._started[key] = _shared_pool().submit(
+                    self._inner.fetch,
+                    url,
+                    accept=accept,
+                    max_bytes=max_bytes,
+                    revalidate=revalidate,
+                )
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        accept: str = ACCEPT_JSON,
+        max_bytes: int | None = None,
+        revalidate: bool = False,
+    ) -> FetchResponse:
+        with self._lock:
+            ahead = self._started.pop((url, accept, revalidate, max_bytes), None)
+        if ahead is None or ahead.cancel():
+            return self._inner.fetch(url, accept=accept, max_bytes=max_bytes, revalidate=revalidate)
+        return ahead.result()
+
+    def close(self) -> None:
+        """Drop the fetches nobody asked for (those not yet started are cancelled)."""
+        with self._lock:
+            left, self._started = list(self._started.values()), {}
+        for future in left:
+            future.cancel()
+
+    def __enter__(self) -> Prefetching:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def prefetch(
+    fetcher: Fetcher, url: object, *, max_bytes: int | None = None, revalidate: bool = False
+) -> None:
+    """Hint that `url` will be fetched (as JSON, with these options); a no-op for fetchers that
+    cannot fetch ahead and for anything that is not an http(s) address."""
+    if isinstance(fetcher, Prefetching) and isinstance(url, str) and url.startswith("http"):
+        fetcher.prefetch(url, max_bytes=max_bytes, revalidate=revalidate)
