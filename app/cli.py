@@ -162,6 +162,7 @@ def jobs(once: bool) -> None:
 
     from app.config import ConfigError, load_settings
     from app.db import bind
+    from app.services import wakeup
     from jobs.scheduler import run_standalone
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -171,8 +172,13 @@ def jobs(once: bool) -> None:
         raise click.UsageError(str(error)) from error
     bind(settings.database_url)
     stop = threading.Event()
+
+    def stop_after_batch(*_: object) -> None:
+        stop.set()
+        wakeup.wake()  # an idle worker stops now, not at its next poll
+
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, stop_after_batch)
     if not once:
         click.echo("worker started; SIGTERM or Ctrl-C stops it after the current batch")
     total = run_standalone(settings, stop, once=once)

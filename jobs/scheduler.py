@@ -6,15 +6,18 @@ import logging
 import threading
 from typing import Any
 
+from apscheduler.events import EVENT_SCHEDULER_SHUTDOWN
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from app.config import Settings
+from app.services import wakeup
 from jobs import worker
 
 log = logging.getLogger(__name__)
 NIGHTLY_TICK_SECONDS = 60  # each tick enqueues the organisations whose local 02:00 has come
 EXPIRY_WATCH_MINUTES = 60
 NOTIFY_SECONDS = 30
+VERIFY_THREAD = "verify-due"
 
 _started: BackgroundScheduler | None = None
 _start_lock = threading.Lock()
@@ -65,10 +68,26 @@ def start_in_process(settings: Settings, *, extra_allow: str = "") -> Background
     global _started
     with _start_lock:
         if _started is None:
-            _started = build(settings, extra_allow=extra_allow)
+            _started = build(settings, extra_allow=extra_allow, poll=False)
+            stop = threading.Event()
+            _started.add_listener(lambda _: _stop(stop), EVENT_SCHEDULER_SHUTDOWN)
             _started.start()
+            # Verification runs in its own thread rather than as an interval job, so that work
+            # queued by a request in this process wakes it at once (app.services.wakeup).
+            threading.Thread(
+                target=worker.run_until,
+                args=(stop, settings),
+                kwargs={"extra_allow": extra_allow},
+                name=VERIFY_THREAD,
+                daemon=True,
+            ).start()
             log.info("scheduler started in process")
         return _started
+
+
+def _stop(stop: threading.Event) -> None:
+    stop.set()
+    wakeup.wake()
 
 
 def run_standalone(
@@ -86,6 +105,7 @@ def run_standalone(
         return total
     scheduler = build(settings, extra_allow=extra_allow, poll=False)
     scheduler.start()
+    wakeup.start_listener(settings.database_url, stop)  # PostgreSQL: NOTIFY wakes this worker
     try:
         return worker.run_until(stop, settings, extra_allow=extra_allow)
     finally:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from app.config import Settings
 from app.db import db
-from app.services import alerts, batches, operations, verification, webhooks
+from app.services import alerts, batches, operations, verification, wakeup, webhooks
 from app.services.checking import build_fetcher
 from app.verification.http import SafeFetcher
 
@@ -172,17 +172,19 @@ def drain(settings: Settings, *, extra_allow: str = "", limit: int = 10_000) -> 
 
 
 def run_until(stop: threading.Event, settings: Settings, *, extra_allow: str = "") -> int:
-    """Verify due work until `stop` is set, resting `poll_seconds` whenever nothing is due."""
+    """Verify due work until `stop` is set; when nothing is due, rest until new work is queued
+    (app.services.wakeup) or `poll_seconds` pass (work from schedules and retries)."""
     total = 0
     while not stop.is_set():
+        wakeup.begin_look()
         try:
             done = process_due(settings, extra_allow=extra_allow, stop=stop)
         except Exception:  # a lost database connection: wait and try again
             log.exception("claiming due credentials failed")
             done = 0
         total += done
-        if not done:
-            stop.wait(settings.poll_seconds)
+        if not done and not stop.is_set():
+            wakeup.rest(settings.poll_seconds)
     return total
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from app.db import write_transaction
 from app.models import Candidate, Credential, CredentialStatus, ImportBatch, Organization, User
 from app.services import candidates as candidate_service
+from app.services import wakeup
 from app.services.candidates import CandidateError
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -73,6 +74,8 @@ def add_urls(
                 )
             )
     _touch(candidate)
+    if added:
+        wakeup.work_queued()
     return added
 
 
@@ -95,6 +98,7 @@ def add_file(candidate: Candidate, filename: str, data: bytes) -> Credential | N
         source_data=data,
     )
     _touch(candidate)
+    wakeup.work_queued()
     return credential
 
 

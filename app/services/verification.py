@@ -23,7 +23,7 @@ from app.models import (
     VerificationRun,
     utcnow,
 )
-from app.services import alerts, images, prepared, statements
+from app.services import alerts, images, prepared, statements, wakeup
 from app.services import candidates as candidate_service
 from app.verification.fetcher import ACCEPT_IMAGE, ACCEPT_JSON, Fetcher, FetchError, FetchResponse
 from app.verification.result import Verdict, VerificationResult
@@ -66,6 +66,7 @@ def requeue(credential: Credential, *, trigger: str = "user", user: User | None 
         queued_by=user,
     ).where(Credential.id == credential.id).execute()
     candidate_service.refresh_state(credential.candidate_id)
+    wakeup.work_queued()
 
 
 def recheck_recipients(

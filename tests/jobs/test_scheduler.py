@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 
@@ -29,12 +30,8 @@ def test_in_process_scheduler_starts_once_and_verifies_due_credentials(
     running = scheduler.start_in_process(settings)
     try:
         assert scheduler.start_in_process(settings) is running  # never a second scheduler
-        assert {job.id for job in running.get_jobs()} == {
-            "verify-due",
-            "nightly",
-            "expiry-watch",
-            "notify",
-        }
+        assert {job.id for job in running.get_jobs()} == {"nightly", "expiry-watch", "notify"}
+        assert scheduler.VERIFY_THREAD in {thread.name for thread in threading.enumerate()}
         deadline = time.monotonic() + 20
         while Credential.get_by_id(credential.id).verdict != "verified":
             assert time.monotonic() < deadline, "the scheduler did not verify the credential"
