@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from app.models import CandidateEmail, Credential
 from app.services import candidates as candidate_service
-from app.services import prepared
+from app.services import prepared, wakeup
 
 
 class BatchProgress:
@@ -51,3 +51,4 @@ class BatchProgress:
         if left in (0, self._total[candidate_id] - 1):
             with prepared.one_writer():
                 candidate_service.refresh_state(candidate_id)
+            wakeup.result_stored()

@@ -260,6 +260,7 @@ def verify_credential(
         return None
     if refresh_candidate:
         candidate_service.refresh_state(credential.candidate_id)
+    wakeup.result_stored()
     return run
 
 
@@ -439,6 +440,26 @@ def runs_of(credential: Credential) -> Sequence[VerificationRun]:
         .where(VerificationRun.credential == credential)
         .order_by(VerificationRun.started_at.desc(), VerificationRun.id.desc())
     )
+
+
+def progress_token(candidate: Candidate) -> str:
+    """Changes whenever one of the candidate's credentials is added, removed, queued, verified
+    or re-verified, or the candidate's state changes: what a page waiting for verdicts shows."""
+    rows = (
+        Credential.select(
+            Credential.id,
+            Credential.status,
+            Credential.verdict,
+            Credential.stale,
+            Credential.last_checked_at,
+        )
+        .where(Credential.candidate == candidate)
+        .order_by(Credential.id)
+        .tuples()
+    )
+    state = Candidate.select(Candidate.state).where(Candidate.id == candidate).scalar()
+    text = repr((state, list(rows)))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def credentials_of(candidate: Candidate) -> list[Credential]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 
 import peewee
 
@@ -67,3 +69,31 @@ def start_listener(database_url: str, stop: threading.Event) -> threading.Thread
     )
     thread.start()
     return thread
+
+
+# Results: a page waiting for verdicts (a long poll) is answered as soon as one is stored.
+
+_stored = threading.Condition()
+RECHECK_SECONDS = 0.25  # how often a waiting page looks again, for workers in other processes
+
+
+def result_stored() -> None:
+    """A verification result was stored in this process: wake the pages waiting for one."""
+    with _stored:
+        _stored.notify_all()
+
+
+def wait_for_change(changed: Callable[[], bool], timeout: float) -> bool:
+    """Wait until `changed()` is true, at most `timeout` seconds; whether it became true.
+
+    It is asked again whenever this process stores a result, and every RECHECK_SECONDS for
+    results stored by workers in other processes.
+    """
+    deadline = time.monotonic() + timeout
+    while not changed():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        with _stored:
+            _stored.wait(min(left, RECHECK_SECONDS))
+    return True

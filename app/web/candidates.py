@@ -10,14 +10,16 @@ from peewee import fn
 
 from app.models import Candidate, CandidateEmail, CandidateState, Credential
 from app.services import candidates as candidate_service
-from app.services import exports, intake
+from app.services import exports, intake, wakeup
 from app.services import skills as skill_service
 from app.services.candidates import CandidateError, CredentialFilter
-from app.services.verification import credentials_of
+from app.services.verification import credentials_of, progress_token
 from app.verification.result import Verdict
 from app.web.auth import can_change
 from app.web.htmx import htmx, is_partial, render, see_other
 from app.web.tenancy import get_or_404, org_id
+
+LONG_POLL_SECONDS = 10.0
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 STATE_LABELS = {
@@ -152,8 +154,10 @@ def create() -> Response:
 
 
 def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
+    token = progress_token(candidate)  # read first: a change after it makes the next poll return
     credentials = credentials_of(candidate)
     return {
+        "progress_token": token,
         "candidate": candidate,
         "emails": candidate_service.emails_of(candidate),
         "credentials": credentials,
@@ -181,8 +185,16 @@ def show(candidate_id: int) -> Response:
 @bp.get("/<int:candidate_id>/progress")
 @login_required
 def progress(candidate_id: int) -> Response:
-    """The credential list alone, polled while something is still being verified."""
+    """The credential list alone, asked for while something is still being verified.
+
+    A long poll: with `since` (the state the page shows), the answer waits until something
+    changed or LONG_POLL_SECONDS passed, so a verdict shows as soon as it is stored.
+    """
     candidate = get_or_404(Candidate, candidate_id)
+    since = request.args.get("since", "")
+    if since:
+        wakeup.wait_for_change(lambda: progress_token(candidate) != since, LONG_POLL_SECONDS)
+        candidate = get_or_404(Candidate, candidate_id)  # its state as it is now
     return render("candidates/show.html", "credential_list", **_show_context(candidate))
 
 
