@@ -10,7 +10,6 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import cast
 
 import peewee
 
@@ -57,7 +56,11 @@ class RoleRanking:
     scores: list[CandidateScore]
     credential_names: dict[int, str] = field(default_factory=dict)
     computed_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    memo: dict[object, object] = field(default_factory=dict)  # views cache derived markup here
+    # Derived once per computed ranking (data only: markup belongs to the views).
+    _places: list[tuple[int, bool]] = field(default_factory=list, repr=False)
+    _filtered: dict[tuple[bool, int], list[tuple[tuple[int, bool], CandidateScore]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def of(self, candidate_id: int) -> CandidateScore | None:
         return next((s for s in self.scores if s.candidate_id == candidate_id), None)
@@ -80,7 +83,7 @@ class RoleRanking:
         Scores are equal as shown (one decimal) and, with the gate on, on the same side of it;
         the name only orders tied candidates, it does not rank them.
         """
-        if "places" not in self.memo:
+        if not self._places and self.scores:
             keys = [
                 (f"{s.score:.1f}", self.profile.gate and not s.meets_required) for s in self.scores
             ]
@@ -89,8 +92,19 @@ class RoleRanking:
                 place = found[n - 1][0] if n and keys[n - 1] == key else n + 1
                 tied = (n > 0 and keys[n - 1] == key) or (n + 1 < len(keys) and keys[n + 1] == key)
                 found.append((place, tied))
-            self.memo["places"] = found
-        return cast(list[tuple[int, bool]], self.memo["places"])
+            self._places = found
+        return self._places
+
+    def filtered(self, meets: bool, minimum: int) -> list[tuple[tuple[int, bool], CandidateScore]]:
+        """(place, score) pairs passing the filters: meeting every required skill, a minimum."""
+        key = (meets, minimum)
+        if key not in self._filtered:
+            self._filtered[key] = [
+                (place, score)
+                for place, score in zip(self.places(), self.scores, strict=True)
+                if (not meets or score.meets_required) and score.score >= minimum
+            ]
+        return self._filtered[key]
 
 
 _cache: OrderedDict[tuple[int, str], RoleRanking] = OrderedDict()

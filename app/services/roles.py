@@ -117,6 +117,19 @@ def requirements_of(role: RoleProfile) -> list[RoleSkill]:
     )
 
 
+def with_requirement_counts(organization: Organization | int) -> list[tuple[RoleProfile, int]]:
+    """The organisation's roles by title, each with how many skills it asks for (one query)."""
+    count = peewee.fn.COUNT(RoleSkill.id)
+    query = (
+        RoleProfile.of(organization)
+        .select_extend(count.alias("requirements"))
+        .join(RoleSkill, peewee.JOIN.LEFT_OUTER)
+        .group_by(RoleProfile.id)
+        .order_by(RoleProfile.title, RoleProfile.id)
+    )
+    return [(role, role.requirements) for role in query]
+
+
 def requirement_of(role: RoleProfile, skill: Skill) -> RoleSkill | None:
     """The role's requirement for `skill`, if the role asks for it already."""
     return RoleSkill.get_or_none((RoleSkill.role == role) & (RoleSkill.skill == skill))

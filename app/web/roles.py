@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from flask import Blueprint, Response, abort, request, url_for
 from flask_login import current_user, login_required
@@ -13,7 +13,6 @@ from app.ranking import CandidateScore, Importance
 from app.services import ranking as ranking_service
 from app.services import roles as role_service
 from app.services import skills as skill_service
-from app.services.ranking import RoleRanking
 from app.services.roles import RequirementInput, RoleError
 from app.web.auth import admin_only, can_change
 from app.web.htmx import htmx, is_partial, render, see_other
@@ -32,9 +31,8 @@ def index() -> Response:
 
 
 def _index_context(form: dict[str, str] | None = None, error: str = "") -> dict[str, Any]:
-    roles = list(RoleProfile.of(org_id()).order_by(RoleProfile.title))
-    counts = {role.id: len(role_service.requirements_of(role)) for role in roles}
-    return {"roles": roles, "counts": counts, "form": form or {}, "error": error}
+    roles = role_service.with_requirement_counts(org_id())
+    return {"roles": roles, "form": form or {}, "error": error}
 
 
 @bp.post("/")
@@ -74,7 +72,7 @@ def _filters() -> dict[str, Any]:
 def _ranking_context(role: RoleProfile) -> dict[str, Any]:
     ranking = ranking_service.ranking_for(role)
     filters = _filters()
-    chosen = _filtered(ranking, filters["meets"], filters["min"])
+    chosen = ranking.filtered(filters["meets"], filters["min"])
     start = (filters["page"] - 1) * PAGE_SIZE
     return {
         "role": role,
@@ -84,7 +82,7 @@ def _ranking_context(role: RoleProfile) -> dict[str, Any]:
         "pages": max(1, -(-len(chosen) // PAGE_SIZE)),
         "filters": filters,
         "charts": {
-            score.candidate_id: _chart(ranking, score)
+            score.candidate_id: coverage_chart(score)
             for _, score in chosen[start : start + PAGE_SIZE]
         },
         "shortlisted": role_service.shortlisted_ids(role),
@@ -122,7 +120,7 @@ def explain(role_id: int, candidate_id: int) -> Response:
         place=ranking.place_of(candidate.id),
         total=len(ranking.scores),
         ranking=ranking,
-        chart=_chart(ranking, score),
+        chart=coverage_chart(score),
         sources={
             row.requirement.skill_id: skill_service.source_of(row.claim)
             for row in score.rows
@@ -340,25 +338,3 @@ def coverage_chart(score: CandidateScore) -> Markup:
         f'width="{CHART_WIDTH}" height="14" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{text}</title>{''.join(parts)}</svg>"
     )
-
-
-def _filtered(
-    ranking: RoleRanking, meets: bool, minimum: int
-) -> list[tuple[tuple[int, bool], CandidateScore]]:
-    """Ranked (position, score) pairs passing the filters, worked out once per ranking."""
-    key = ("filter", meets, minimum)
-    if key not in ranking.memo:
-        ranking.memo[key] = [
-            (place, score)
-            for place, score in zip(ranking.places(), ranking.scores, strict=True)
-            if (not meets or score.meets_required) and score.score >= minimum
-        ]
-    return cast(list[tuple[tuple[int, bool], CandidateScore]], ranking.memo[key])
-
-
-def _chart(ranking: RoleRanking, score: CandidateScore) -> Markup:
-    """The chart, drawn once per computed ranking."""
-    key = ("chart", score.candidate_id)
-    if key not in ranking.memo:
-        ranking.memo[key] = coverage_chart(score)
-    return cast(Markup, ranking.memo[key])

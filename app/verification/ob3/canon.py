@@ -37,9 +37,6 @@ RESOLVED_CACHE_SIZE = 1024
 PROCESSED_CACHE_SIZE = 4096
 MAX_BUNDLED_SCOPED = 20_000
 # pyld has no public hook for a context memo or a work limit: the overrides below use its
-# internals (`_process_context`, an active context's `_uuid`, `create_hash_to_related`), which
-# tests/unit/test_library_internals.py checks against the pyld version in the lock.
-# pyld has no public hook for a context memo or a work limit: the overrides below use its
 # internals (`_process_context`, `_expand`, an active context's `_uuid`, `hash_n_degree_quads`,
 # `create_hash_to_related`, `ContextResolver._cache_resolved_context` and a resolved context's
 # `cache`), which tests/unit/test_library_internals.py checks against the pyld version in the lock.
