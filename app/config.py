@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -12,6 +13,7 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("SKILLPROOF_INSTANCE_DIR", PROJECT_ROOT / "instance"))
 DEV_SECRET_PREFIX = "dev-insecure-"
+log = logging.getLogger("skillproof.config")
 # Werkzeug spools uploads to disk before any view (or the CSRF check) runs: without a cap an
 # anonymous POST can fill the disk. A 5 MiB CSV, percent-encoded when imported, stays under it.
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
@@ -35,6 +37,7 @@ class Settings:
     api_verify_seconds: float = 20.0  # the time limit of POST /api/v1/verify
     rate_limit_storage: str = "memory://"
     session_hours: int = 12
+    password_hash_slots: int = 2  # concurrent password hashes per process (32 MiB each)
     fetch_timeout: float = 10.0
     fetch_max_bytes: int = 2 * 1024 * 1024
     ssl_cert_file: str = ""
@@ -93,6 +96,7 @@ _ENV_NAMES: dict[str, str] = {
     "api_verify_seconds": "SKILLPROOF_API_VERIFY_SECONDS",
     "rate_limit_storage": "SKILLPROOF_RATE_LIMIT_STORAGE",
     "session_hours": "SKILLPROOF_SESSION_HOURS",
+    "password_hash_slots": "SKILLPROOF_PASSWORD_HASH_SLOTS",
     "fetch_timeout": "SKILLPROOF_FETCH_TIMEOUT",
     "fetch_max_bytes": "SKILLPROOF_FETCH_MAX_BYTES",
     "ssl_cert_file": "SSL_CERT_FILE",
@@ -168,9 +172,17 @@ def _check_fetching(settings: Settings) -> None:
     from app.verification.netpolicy import parse_allowlist
 
     try:
-        parse_allowlist(settings.allow_private_hosts)
+        allowlist = parse_allowlist(settings.allow_private_hosts)
     except ValueError as error:
         raise ConfigError(f"SKILLPROOF_ALLOW_PRIVATE_HOSTS: {error}") from error
+    wide_open = [str(rule.network) for rule in allowlist.rules if rule.network.prefixlen == 0]
+    if wide_open and settings.production:
+        log.warning(
+            "SKILLPROOF_ALLOW_PRIVATE_HOSTS admits every address (%s): credential links can "
+            "then reach this server's internal network and cloud metadata. List only the "
+            "on-premises issuers' addresses.",
+            ", ".join(wide_open),
+        )
     if settings.ssl_cert_file and not Path(settings.ssl_cert_file).is_file():
         raise ConfigError(f"SSL_CERT_FILE={settings.ssl_cert_file!r} is not a readable file")
     if settings.ssl_cert_dir and not Path(settings.ssl_cert_dir).is_dir():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,34 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 10_000,
     "synchronous": "normal",
 }
+
+
+# NUL is refused by PostgreSQL in text, and lone surrogates (JSON's "\ud800") cannot be encoded
+# as UTF-8 by either driver: both would fail the whole write, leaving a credential "verifying".
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def storable(params: Sequence[object] | None) -> Sequence[object] | None:
+    """Query parameters with every NUL and lone surrogate in text replaced by U+FFFD."""
+    if not params or not any(isinstance(p, str) and UNSTORABLE.search(p) for p in params):
+        return params
+    return [UNSTORABLE.sub(REPLACEMENT, p) if isinstance(p, str) else p for p in params]
+
+
+class _StorableText:
+    """Mixed into peewee's databases: text that cannot be stored is stored safely instead."""
+
+    def execute_sql(self, sql: str, params: Sequence[object] | None = None) -> Any:
+        return super().execute_sql(sql, storable(params))  # type: ignore[misc]
+
+
+class SqliteDatabase(_StorableText, peewee.SqliteDatabase):
+    pass
+
+
+class PostgresqlDatabase(_StorableText, peewee.PostgresqlDatabase):
+    pass
 
 
 class DatabaseUrlError(ValueError):
@@ -45,13 +75,13 @@ def _sqlite(netloc: str, path: str) -> peewee.SqliteDatabase:
     if not filename or filename == ":memory:":
         raise DatabaseUrlError("an in-memory SQLite database is a different database per thread")
     Path(filename).parent.mkdir(parents=True, exist_ok=True)
-    return peewee.SqliteDatabase(filename, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    return SqliteDatabase(filename, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
 
 
 def _postgres(url: str) -> peewee.PostgresqlDatabase:
     parts = urlsplit(url)
     options: dict[str, Any] = dict(parse_qsl(parts.query))
-    return peewee.PostgresqlDatabase(
+    return PostgresqlDatabase(
         unquote(parts.path.lstrip("/")),
         user=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,

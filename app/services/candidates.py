@@ -27,6 +27,7 @@ from app.services.accounts import EMAIL_PATTERN, AccountError, audit
 from app.services.search import fold
 
 PAGE_SIZE = 25
+MAX_NOTES = 10_000  # as the API's and every web form's text fields
 SORTS = {
     "name": (Candidate.name, Candidate.id),
     "-name": (Candidate.name.desc(), Candidate.id.desc()),
@@ -133,8 +134,7 @@ def create(
     actor: User | None = None,
 ) -> Candidate:
     """A new candidate with their e-mail addresses."""
-    if not name.strip():
-        raise CandidateError("Enter the candidate's name.")
+    _check(name, notes)
     with write_transaction():
         candidate = Candidate.create(
             organization=organization, name=name.strip()[:200], notes=notes, created_by=actor
@@ -145,13 +145,19 @@ def create(
 
 def update(candidate: Candidate, name: str, emails: Sequence[str], notes: str) -> Candidate:
     """Change name, addresses and notes."""
-    if not name.strip():
-        raise CandidateError("Enter the candidate's name.")
+    _check(name, notes)
     with write_transaction():
         candidate.name, candidate.notes, candidate.updated_at = name.strip()[:200], notes, utcnow()
         candidate.save()
         _set_emails(candidate, emails)
     return candidate
+
+
+def _check(name: str, notes: str) -> None:
+    if not name.strip():
+        raise CandidateError("Enter the candidate's name.")
+    if len(notes) > MAX_NOTES:
+        raise CandidateError(f"Notes can hold at most {MAX_NOTES:,} characters.")
 
 
 def set_archived(candidate: Candidate, archived: bool) -> Candidate:

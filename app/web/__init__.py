@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 
 import peewee
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.db import unavailable
+from app.services import accounts
+from app.web import inputs
 from app.web.api import errors as api_errors
 from app.web.auth import limiter, login_manager
 from app.web.htmx import htmx, render
@@ -34,13 +37,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def init_web(app: Flask) -> None:
     """Wire extensions, headers, error pages and blueprints into `app`."""
-    hops = app.extensions["skillproof.settings"].proxy_hops
+    settings = app.extensions["skillproof.settings"]
+    accounts.HASHING.resize(settings.password_hash_slots)
+    hops = settings.proxy_hops
     if hops:  # only then is X-Forwarded-For the client's address rather than anyone's claim
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     htmx.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    inputs.init_app(app)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
@@ -88,6 +94,10 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if current_app.config["SESSION_COOKIE_SECURE"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    # No shared proxy or back/forward cache keeps another person's page. Error pages hold no
+    # data, and a 503 must not ask a busy database who is signed in.
+    if response.status_code < 500 and _personal():
+        headers.setdefault("Cache-Control", "no-store")  # badge images say "private" themselves
     return response
 
 
@@ -127,6 +137,13 @@ def _unavailable_page(message: str) -> Response:
         return render("errors/error.html", "content", status=503, title=title, message=message)
     except Exception:  # the page itself needs the database (the signed-in user): plain HTML
         return Response(FALLBACK_PAGE.format(message=message), status=503, mimetype="text/html")
+
+
+def _personal() -> bool:
+    """Whether the response may hold an organisation's data: the signed-in pages and the API."""
+    if request.endpoint == "static" or request.blueprint == "demo_issuer":
+        return False
+    return api_errors.is_api_request() or bool(current_user.is_authenticated)
 
 
 ERROR_TITLES = {

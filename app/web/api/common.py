@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 import peewee
 from flask import Response, g, jsonify, request
 
+from app.db import UNSTORABLE
 from app.models import ApiToken, TenantModel
 from app.web.api.errors import ApiError
 
@@ -54,6 +55,10 @@ def json_body(allowed: Iterable[str]) -> dict[str, Any]:
         raise ApiError(400, "The body is not valid JSON.", code="invalid_json") from error
     if not isinstance(body, dict):
         raise ApiError(422, "The body must be a JSON object.", details={"fields": {}})
+    unstorable = _unstorable(body)
+    if unstorable is not None:
+        fields = {unstorable: "contains a NUL character or invalid Unicode (a lone surrogate)"}
+        raise ApiError(422, "The body has text that cannot be stored.", details={"fields": fields})
     unknown = sorted(set(body) - set(allowed))
     if unknown:
         fields = {name: "not a known field" for name in unknown}
@@ -61,6 +66,25 @@ def json_body(allowed: Iterable[str]) -> dict[str, Any]:
             422, "The body has fields this operation does not take.", details={"fields": fields}
         )
     return body
+
+
+def _unstorable(body: dict[str, Any]) -> str | None:
+    """The path of the first string or key holding NUL or a lone surrogate, if any."""
+    # Iterative: a body nested as deep as the JSON parser allows must not overflow the stack.
+    pending: list[tuple[str, Any]] = [("", body)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str) and UNSTORABLE.search(value):
+            return UNSTORABLE.sub("?", path) or "body"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                where = f"{path}.{key}" if path else str(key)
+                if UNSTORABLE.search(str(key)):
+                    return UNSTORABLE.sub("?", where)
+                pending.append((where, item))
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{n}]", item) for n, item in enumerate(value))
+    return None
 
 
 class Fields:

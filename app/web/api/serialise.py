@@ -9,11 +9,17 @@ from flask import url_for
 
 from app.models import Candidate, CandidateEmail, Credential, VerificationRun
 from app.services import verification
+from app.services.candidates import MAX_NOTES
 from app.web.api.common import iso
 
+LIST_TEXT_CHARS = MAX_NOTES  # the longest text a list embeds per field
 
-def candidates(rows: list[Candidate]) -> list[dict[str, Any]]:
-    """Many candidates with their addresses and credentials in three queries, not 2N+1."""
+
+def candidates(rows: list[Candidate], *, listing: bool = True) -> list[dict[str, Any]]:
+    """Many candidates with their addresses and credentials in three queries, not 2N+1.
+
+    A list holds 100 candidates: every text in it is bounded, whatever older rows hold.
+    """
     ids = [row.id for row in rows]
     emails: dict[int, list[str]] = {i: [] for i in ids}
     for email in (
@@ -25,19 +31,21 @@ def candidates(rows: list[Candidate]) -> list[dict[str, Any]]:
         Credential.select().where(Credential.candidate.in_(ids)).order_by(Credential.id)
     ):
         held[credential.candidate_id].append(credential_summary(credential))
-    return [_candidate(row, emails[row.id], held[row.id]) for row in rows]
+    return [_candidate(row, emails[row.id], held[row.id], listing) for row in rows]
 
 
 def candidate(row: Candidate) -> dict[str, Any]:
-    return candidates([row])[0]
+    return candidates([row], listing=False)[0]
 
 
-def _candidate(row: Candidate, emails: list[str], held: list[dict[str, Any]]) -> dict[str, Any]:
+def _candidate(
+    row: Candidate, emails: list[str], held: list[dict[str, Any]], listing: bool
+) -> dict[str, Any]:
     return {
         "id": row.id,
         "name": row.name,
         "emails": emails,
-        "notes": row.notes,
+        "notes": row.notes[:LIST_TEXT_CHARS] if listing else row.notes,
         "archived": bool(row.archived),
         "state": row.state,
         "created_at": iso(row.created_at),
@@ -52,13 +60,13 @@ def credential_summary(row: Credential) -> dict[str, Any]:
     return {
         "id": row.id,
         "candidate_id": row.candidate_id,
-        "source_url": row.source_url,
+        "source_url": _bounded(row.source_url),
         "source_filename": row.source_name,
         "status": row.status,
         "verdict": row.verdict,
         "stale": bool(row.stale),
         "format": row.format,
-        "issuer": {"name": row.issuer_name, "url": row.issuer_url},
+        "issuer": {"name": row.issuer_name, "url": _bounded(row.issuer_url)},
         "achievement": {"name": row.achievement_name, "type": row.achievement_type},
         "issued_on": iso(row.issued_on),
         "expires": iso(row.expires),
@@ -66,6 +74,10 @@ def credential_summary(row: Credential) -> dict[str, Any]:
         "next_check_at": iso(row.next_check_at),
         "url": url_for("api.show_credential", credential_id=row.id),
     }
+
+
+def _bounded(text: str | None) -> str | None:
+    return text[:LIST_TEXT_CHARS] if text else text
 
 
 def credential_detail(row: Credential) -> dict[str, Any]:
