@@ -37,6 +37,7 @@ class Settings:
     api_verify_seconds: float = 20.0  # the time limit of POST /api/v1/verify
     rate_limit_storage: str = "memory://"
     session_hours: int = 12
+    base_url: str = ""  # https://skillproof.example.com: the origin of links sent by e-mail
     password_hash_slots: int = 2  # concurrent password hashes per process (32 MiB each)
     fetch_timeout: float = 10.0
     fetch_max_bytes: int = 2 * 1024 * 1024
@@ -96,6 +97,7 @@ _ENV_NAMES: dict[str, str] = {
     "api_verify_seconds": "SKILLPROOF_API_VERIFY_SECONDS",
     "rate_limit_storage": "SKILLPROOF_RATE_LIMIT_STORAGE",
     "session_hours": "SKILLPROOF_SESSION_HOURS",
+    "base_url": "SKILLPROOF_BASE_URL",
     "password_hash_slots": "SKILLPROOF_PASSWORD_HASH_SLOTS",
     "fetch_timeout": "SKILLPROOF_FETCH_TIMEOUT",
     "fetch_max_bytes": "SKILLPROOF_FETCH_MAX_BYTES",

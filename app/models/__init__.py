@@ -37,8 +37,12 @@ from app.models.ranking import (
     SkillMapping,
     StackRule,
 )
+from app.models.security import OrganizationWebhook, RateLimitCounter, UserSession
 
 __all__ = [
+    "OrganizationWebhook",
+    "RateLimitCounter",
+    "UserSession",
     "ApiScope",
     "ApiToken",
     "IdempotencyKey",

@@ -14,8 +14,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.db import write_transaction
 from app.models import AuditEntry, Organization, Role, User, normalise_email, utcnow
+from app.services import sessions
 
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1000
 # At most 254 characters (RFC 5321), checked first: the domain part backtracks quadratically,
 # so a megabyte-long "address" would otherwise pin a worker for hours.
 EMAIL_PATTERN = re.compile(r"^(?=.{3,254}$)[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -151,6 +153,8 @@ def set_password(user: User, password: str) -> None:
     """Replace a user's password."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"Passwords have at most {MAX_PASSWORD_LENGTH} characters.")
     user.password_hash = hash_password(password)
     user.save()
 
@@ -166,3 +170,24 @@ def audit(
     return AuditEntry.create(
         organization=organization, actor=actor, action=action, subject=subject, detail=detail
     )
+
+
+def change_password(user: User, current: str, new: str, confirm: str, keep: object) -> None:
+    """The user's own change: the current password first; other sessions end, `keep` stays."""
+    if not password_matches(user.password_hash, current):
+        raise AccountError("Your current password is not correct.")
+    if new != confirm:
+        raise AccountError("The new password and its confirmation differ.")
+    set_password(user, new)
+    sessions.revoke_all(user, keep=keep)
+    audit(user.organization_id, user, "user.password", f"user:{user.id}", "changed by the user")
+
+
+def reset_password(admin: User, user: User) -> str:
+    """An admin gives `user` a new random password (shown once) and ends all their sessions."""
+    password = secrets.token_urlsafe(12)
+    with write_transaction():
+        set_password(user, password)
+        sessions.revoke_all(user)
+        audit(admin.organization_id, admin, "user.password", f"user:{user.id}", "reset by admin")
+    return password

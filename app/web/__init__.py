@@ -57,6 +57,7 @@ def init_web(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.web import (
+        account,
         alerts,
         auth,
         candidates,
@@ -72,7 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     blueprints = (auth, dashboard, candidates, credentials, imports, roles, alerts, operations)
-    for module in (*blueprints, skills, issuers, stacks, settings):
+    for module in (*blueprints, skills, issuers, stacks, settings, account):
         app.register_blueprint(module.bp)
     from app.web import api
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
@@ -13,8 +14,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
 from app.models import Role, User
-from app.services import accounts
-from app.web.htmx import client_redirect, htmx, render
+from app.services import accounts, password_reset, sessions
+from app.web.htmx import client_redirect, htmx, render, see_other
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -27,8 +28,15 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+SESSION_TOKEN = "sid"
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
+    settings = current_app.extensions["skillproof.settings"]
+    lifetime = timedelta(hours=settings.session_hours)
+    if not sessions.is_live(int(user_id), session.get(SESSION_TOKEN), lifetime):
+        return None  # signed out, or a password change ended it: the cookie alone is not enough
     return User.get_or_none((User.id == int(user_id)) & (User.active == True))  # noqa: E712
 
 
@@ -78,15 +86,22 @@ def login() -> Response:
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
         return cast(Response, redirect(url_for("dashboard.index")))
+    forgot = password_reset.enabled(_settings())
     if request.method == "GET":
-        return render("auth/login.html", "login_form", email="", error=None)
+        notice = NOTICES.get(request.args.get("notice", ""))
+        return render(
+            "auth/login.html", "login_form", email="", error=None, notice=notice, forgot=forgot
+        )
     email = request.form.get("email", "")
     user = accounts.authenticate(email, request.form.get("password", ""))
     if user is None:
         error = "That e-mail address and password do not match an active account."
-        return render("auth/login.html", "login_form", status=401, email=email, error=error)
+        return render(
+            "auth/login.html", "login_form", status=401, email=email, error=error, forgot=forgot
+        )
     session.clear()
     login_user(user)
+    session[SESSION_TOKEN] = sessions.open_session(user)
     destination = _safe_next(request.args.get("next")) or url_for("dashboard.index")
     return client_redirect(destination) if htmx else cast(Response, redirect(destination))
 
@@ -95,6 +110,63 @@ def login() -> Response:
 @login_required
 def logout() -> Response:
     """Sign out and return to the sign-in page."""
+    sessions.revoke(session.get(SESSION_TOKEN))
     logout_user()
     session.clear()
     return cast(Response, redirect(url_for("auth.login")))
+
+
+def _settings() -> Any:
+    return current_app.extensions["skillproof.settings"]
+
+
+NOTICES = {
+    "reset": "Your password was changed. Sign in with the new one.",
+    "sent": "If that address belongs to an account, a link to choose a new password is on its "
+    "way. It works once, for an hour.",
+}
+
+
+def _reset_link() -> str:
+    path = url_for("auth.reset_password", token="TOKEN")
+    base = _settings().base_url
+    return (
+        base.rstrip("/") + path
+        if base
+        else url_for("auth.reset_password", token="TOKEN", _external=True)
+    )
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def forgot_password() -> Response:
+    """Ask for a password reset link by e-mail (where the installation can send e-mail)."""
+    if not password_reset.enabled(_settings()):
+        abort(404)
+    if request.method == "GET":
+        return render("auth/forgot.html", "forgot_form", email="", error=None)
+    email = request.form.get("email", "").strip()
+    if not accounts.EMAIL_PATTERN.match(email.lower()):
+        error = "Enter the e-mail address you sign in with."
+        return render("auth/forgot.html", "forgot_form", status=422, email=email, error=error)
+    password_reset.request_reset(_settings(), current_app.secret_key or "", email, _reset_link())
+    return see_other(url_for("auth.login", notice="sent"))
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def reset_password(token: str) -> Response:
+    """Choose a new password from an e-mailed link."""
+    user = password_reset.user_for(current_app.secret_key or "", token)
+    if user is None:
+        error = "This link has expired or was already used. Ask for a new one."
+        return render("auth/reset.html", "reset_form", status=410, user=None, error=error)
+    if request.method == "GET":
+        return render("auth/reset.html", "reset_form", user=user, error=None)
+    try:
+        password_reset.reset(
+            user, request.form.get("password", ""), request.form.get("confirm", "")
+        )
+    except accounts.AccountError as error:
+        return render("auth/reset.html", "reset_form", status=422, user=user, error=str(error))
+    return see_other(url_for("auth.login", notice="reset"))

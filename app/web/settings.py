@@ -17,7 +17,14 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 def _page(status: int = 200, **extra: object) -> Response:
     users = User.of(current_user.organization_id).order_by(User.email)
-    context = {"users": users, "roles": list(Role), "errors": {}, "form": {}, "created": None}
+    context = {
+        "users": users,
+        "roles": list(Role),
+        "errors": {},
+        "form": {},
+        "created": None,
+        "reset": None,
+    }
     response = render("settings/users.html", "users_panel", status=status, **{**context, **extra})
     return _no_store(response)
 
@@ -59,6 +66,18 @@ def update(user_id: int) -> Response:
     if htmx:
         return _page()
     return cast(Response, redirect(url_for("settings.index")))
+
+
+@bp.post("/users/<int:user_id>/password")
+@admin_only
+def reset_password(user_id: int) -> Response:
+    """Give a user a new random password, shown once, and sign them out everywhere."""
+    user = User.get_in(current_user.organization_id, user_id) or abort(404)
+    if user.id == current_user.id:
+        message = "Change your own password under Password, with your current one."
+        return _page(status=422, errors={user.id: message})
+    password = accounts.reset_password(current_user, user)
+    return _page(reset={"email": user.email, "password": password})
 
 
 def _tokens_page(status: int = 200, **extra: object) -> Response:

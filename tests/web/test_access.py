@@ -12,7 +12,8 @@ from app.models import Organization, Role, User
 from tests.conftest import AuthActions
 from tests.support.builders import build_user
 
-PUBLIC_ENDPOINTS = {"static", "auth.login"}
+# The password-reset pages are for people who cannot sign in: tests/web/test_password_reset.py
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.forgot_password", "auth.reset_password"}
 
 
 def _routes(app: Flask) -> list[tuple[str, str, str]]:

@@ -170,13 +170,23 @@ def test_an_id_beyond_any_database_integer_is_a_404_not_a_server_error(
     assert response.status_code == 404
 
 
+# Signing in and out, one's own password and a forgotten one: every user's, viewers included.
+EVERYONES_OWN = {
+    "auth.login",
+    "auth.logout",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "account.change_password",
+}
+
+
 def test_a_viewer_is_refused_every_state_changing_page_route(
     app: Flask, client: FlaskClient, auth: AuthActions, viewer: User
 ) -> None:
     auth.login(viewer.email)
     checked = 0
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/") or rule.endpoint in {"auth.login", "auth.logout"}:
+        if rule.rule.startswith("/api/") or rule.endpoint in EVERYONES_OWN:
             continue
         url = re.sub(r"<(?:[^:<>]+:)?[^<>]+>", "1", rule.rule)
         for method in sorted((rule.methods or set()) - {"GET", "HEAD", "OPTIONS"}):
