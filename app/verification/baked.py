@@ -112,7 +112,8 @@ def _inflate(data: bytes) -> bytes:
 
 
 def read_svg(data: bytes) -> Baked:
-    """Find openbadges:assertion (its text, else its verify URL) and openbadges:credential."""
+    """Find openbadges:assertion and openbadges:credential: each its text, else its `verify`
+    attribute (a URL for OB 2.0, the compact VC-JWT for OB 3.0)."""
     if len(data) > MAX_IMAGE_BYTES:
         raise BakedError("the image is too large")
     try:
@@ -123,14 +124,20 @@ def read_svg(data: bytes) -> Baked:
         raise BakedError("not an SVG image")
     assertion = _first(root, "assertion")
     credential = _first(root, "credential")
-    return Baked("svg", _assertion_payload(assertion), _element_text(credential))
+    return Baked("svg", _assertion_payload(assertion), _assertion_payload(credential))
 
 
 def _first(root: Element, name: str) -> Element | None:
     return next(
-        (e for e in root.iter() if _local(e.tag) == name and "openbadges" in _namespace(e.tag)),
+        (e for e in root.iter() if _local(e.tag) == name and _is_badge_namespace(e.tag)),
         None,
     )
+
+
+def _is_badge_namespace(tag: str) -> bool:
+    """OB 2.0's http://openbadges.org, or OB 3.0's https://purl.imsglobal.org/ob/v3p0."""
+    namespace = _namespace(tag)
+    return "openbadges" in namespace or "purl.imsglobal.org/ob/" in namespace
 
 
 def _assertion_payload(element: Element | None) -> str | None:

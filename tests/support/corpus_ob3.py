@@ -23,7 +23,6 @@ SOURCES = (
     "ob3-spec/",
     "ob3-spec-published-examples/",
 )
-IMAGE_SUFFIXES = (".png", ".svg")
 
 
 @dataclass(frozen=True)
@@ -32,6 +31,9 @@ class CorpusCase:
     verdict: str
     reason: str
     as_of: datetime
+
+    def data(self) -> bytes:
+        return (CORPUS / self.path).read_bytes()
 
     def payload(self) -> Mapping[str, Any] | str:
         text = (CORPUS / self.path).read_text(encoding="utf-8").strip()
@@ -64,11 +66,11 @@ def expected() -> Mapping[str, Any]:
 
 
 def cases() -> Iterator[CorpusCase]:
-    """Every OB 3.0 / CLR / VC file with a verdict, except baked images (the dispatcher's)."""
+    """Every OB 3.0 / CLR / VC file with a verdict, baked images included."""
     data = expected()
     generated = datetime.fromisoformat(data["_meta"]["generated"]).replace(tzinfo=UTC)
     for path, entry in sorted(data["files"].items()):
-        if path.startswith(SOURCES) and not path.endswith(IMAGE_SUFFIXES):
+        if path.startswith(SOURCES):
             as_of = _as_of(entry, generated)
             yield CorpusCase(path, entry["verdict"], entry.get("reason", ""), as_of)
 

@@ -4,11 +4,12 @@ Each file is verified as bytes (a hosted fixture also by its URL where the upstr
 as of the corpus date, with the recipient's address from `recipient_vectors` when there is one.
 The network is the corpus: the URLs the upstream tests mocked (`hosted_resources`, per source),
 plus the fixture itself at its own address, because the upstream tests handed the validator the
-assertion its issuer serves. Verdicts map as: valid, valid-with-warnings -> verified; invalid ->
-revoked / expired / not_yet_valid when the reason says so, else invalid; baked -> a payload is
-found (its verdict is the payload's); unbaked -> invalid, "no badge baked"; malformed-baked ->
-invalid with a plain reason; hostile-image -> a clear verdict, no crash. Intended differences are
-pinned (strict xfail) with their reason.
+assertion its issuer serves. Every case must give the verdict and reason pinned in
+corpus_pins_ob2.json (tests/support/corpus_pins.py). Agreement with upstream is a summary in
+docs/conformance.md, counted over files with a signature or a hosted link: valid,
+valid-with-warnings -> verified; invalid -> revoked / expired / not_yet_valid when the reason
+says so, else invalid; baked -> a payload is found; unbaked -> invalid, "no badge baked";
+malformed-baked -> invalid with a plain reason; hostile-image -> a clear verdict, no crash.
 """
 
 from __future__ import annotations
@@ -28,6 +29,23 @@ from app.verification.result import Outcome, RecipientStatus, Verdict, Verificat
 from app.verification.source import Source
 from app.verification.verify import verify
 from tests.support.corpus_fetcher import CORPUS, CorpusFetcher, expected
+from tests.support.corpus_pins import (
+    ARCHITECTURE,
+    HOSTED,
+    REPIN,
+    SIGNED,
+    UNEXPECTED,
+    VALID,
+    Pin,
+    PinBook,
+    architecture_text,
+    carries,
+    documented_deviations,
+    documented_summary,
+    pin_of,
+    quoted_rules,
+    summarise,
+)
 
 pytestmark = [
     pytest.mark.corpus,
@@ -44,7 +62,6 @@ SOURCES = (
 )
 IMAGE_VERDICTS = ("baked", "unbaked", "malformed-baked", "hostile-image")
 NO_BADGE = "no badge baked"
-UNEXPECTED = "unexpected error"
 # The upstream test verified these by URL (tests/test_verify.py test_verify_function).
 BY_URL = {
     "ob2-validator-core/test_components/2_0_basic_assertion.json": (
@@ -52,37 +69,8 @@ BY_URL = {
     ),
 }
 
-NOT_AN_ASSERTION = (
-    "a BadgeClass or Issuer profile on its own: the 1EdTech validator checks any OB 2.0 node, "
-    "Skillproof verifies awarded badges only and says 'not an Open Badges assertion' (invalid)"
-)
-EXTENSION_SCHEMA = (
-    "extension nodes are not validated against their JSON schemas (that would mean fetching "
-    "schemas the credential names); the badge's own checks all pass -> verified"
-)
-KEY_NOT_FOUND = (
-    "the signing key cannot be fetched (the spec says it does not exist): ARCHITECTURE.md makes "
-    "any failure to fetch a document other than the credential itself `unreachable`, not `invalid`"
-)
-_1ED = "1edtech-dc-validator/ob20/"
-PINNED: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            f"{_1ED}assets/badge-with-data-image.json",
-            f"{_1ED}assets/badgeclass-with-complex-image.json",
-            f"{_1ED}assets/badgeclass1.json",
-            f"{_1ED}issuer-compact-iri-validation.json",
-            f"{_1ED}rdf-validation/valid-alignment-object.json",
-            f"{_1ED}rdf-validation/valid-badge-class-empty-criteria-type.json",
-            f"{_1ED}rdf-validation/valid-badge-class.json",
-            f"{_1ED}rdf-validation/valid-cool-class.json",
-            f"{_1ED}rdf-validation/valid-issuer-extension.json",
-        ],
-        NOT_AN_ASSERTION,
-    ),
-    f"{_1ED}assertion-with-extension-node-invalid.json": EXTENSION_SCHEMA,
-    "ob2-spec/examples/examples/signed-badges-example-definition--jws.jws": KEY_NOT_FOUND,
-}
+BOOK = PinBook("ob2")
+SUMMARY = "Open Badges 1.x, 2.0"
 
 
 @dataclass(frozen=True)
@@ -110,19 +98,6 @@ def _cases() -> Iterator[Case]:
 
 
 CASES = list(_cases())
-
-
-def _params() -> list[Any]:
-    return [
-        pytest.param(
-            case,
-            id=case.id,
-            marks=[pytest.mark.xfail(strict=True, reason=PINNED[case.path])]
-            if case.path in PINNED
-            else [],
-        )
-        for case in CASES
-    ]
 
 
 def _as_of() -> datetime:
@@ -196,56 +171,71 @@ def failed(result: VerificationResult) -> str:
     return " | ".join(f"{c.id}: {c.detail}" for c in result.checks if c.outcome is Outcome.FAIL)
 
 
-def agrees(case: Case, result: VerificationResult) -> bool:
-    """Whether our result says what the corpus says (see the module docstring)."""
-    checks = {c.id: c for c in result.checks}
-    details = failed(result)
-    if UNEXPECTED in details:
-        return False
+def agrees(case: Case, pin: Pin, reason: str) -> bool:
+    """Whether our pinned verdict says what the corpus says (see the module docstring)."""
+    verdict = Verdict(pin.verdict)
     if case.verdict == "baked":
-        baked = checks.get("baked")
-        return baked is not None and baked.outcome is Outcome.PASS
+        return not reason.startswith("baked:")
     if case.verdict == "unbaked":
-        return result.verdict is Verdict.INVALID and NO_BADGE in details
+        return verdict is Verdict.INVALID and NO_BADGE in reason
     if case.verdict == "malformed-baked":
-        baked = checks.get("baked")
-        return (
-            result.verdict is Verdict.INVALID
-            and baked is not None
-            and baked.outcome is Outcome.FAIL
-            and NO_BADGE not in baked.detail
-        )
+        return verdict is Verdict.INVALID and reason.startswith("baked:") and NO_BADGE not in reason
     if case.verdict == "hostile-image":
-        return result.verdict in set(Verdict) and bool(details)
-    return result.verdict is expected_verdict(case)
+        return bool(reason)
+    return verdict is expected_verdict(case)
 
 
 @pytest.fixture(scope="module", autouse=True)
-def agreement_report(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Print 'OB2 corpus: N/M agree' once the module has run."""
+def _repin() -> Iterator[None]:
     yield
-    agreeing = sum(agrees(case, run(case)) for case in CASES)
-    plugins = request.config.pluginmanager
-    reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
-    line = (
-        f"OB2 corpus: {agreeing}/{len(CASES)} agree "
-        f"({len(PINNED)} pinned differences, {len(CASES) - agreeing - len(PINNED)} unexplained)"
-    )
-    if reporter is not None and capture is not None:
-        with capture.global_and_fixture_disabled():
-            reporter.write_line(line)
+    BOOK.write()
 
 
-@pytest.mark.parametrize("case", _params())
-def test_corpus_file_gets_the_upstream_verdict(case: Case) -> None:
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in CASES])
+def test_corpus_file_gets_our_pinned_verdict_and_reason(case: Case) -> None:
     result = run(case)
-    assert agrees(case, result), (
-        f"expected {case.verdict} ({case.reason}), got {result.verdict}: {failed(result)}"
-    )
+    got = pin_of(result)
+    if REPIN:
+        BOOK.record(case.id, got)
+    assert UNEXPECTED not in got.reason
+    assert case.id in BOOK, f"not pinned yet: {got}"
+    assert got == BOOK[case.id]
 
 
-def test_every_pinned_difference_is_a_corpus_file() -> None:
-    assert set(PINNED) <= {case.path for case in CASES}
+def test_every_pin_is_a_corpus_case() -> None:
+    assert sorted(set(BOOK.pins) - {case.id for case in CASES}) == []
+
+
+def _agrees(case: Case) -> bool:
+    return agrees(case, BOOK[case.id], _details(case))
+
+
+def _details(case: Case) -> str:
+    return BOOK[case.id].reason
+
+
+def test_the_agreement_summary_in_docs_matches_the_pins() -> None:
+    rows = ((carries((CORPUS / case.path).read_bytes()), _agrees(case)) for case in CASES)
+    assert documented_summary(SUMMARY) == summarise(SUMMARY, rows).row()
+
+
+def test_every_valid_signed_or_hosted_file_we_do_not_verify_is_listed_with_its_rule() -> None:
+    not_verified = {
+        case.path: BOOK[case.id].verdict
+        for case in CASES
+        if case.verdict in VALID
+        and carries((CORPUS / case.path).read_bytes()) in (SIGNED, HOSTED)
+        and BOOK[case.id].verdict != "verified"
+    }
+    listed = {
+        path: row for path, row in documented_deviations().items() if path.startswith(SOURCES)
+    }
+    assert {path: row.verdict for path, row in listed.items()} == not_verified
+    for row in listed.values():
+        assert quoted_rules(row.rule), f"{row.path}: no ARCHITECTURE.md rule quoted"
+        if ARCHITECTURE.is_file():
+            for quote in quoted_rules(row.rule):
+                assert quote in architecture_text(), f"{row.path}: not in ARCHITECTURE.md: {quote}"
 
 
 # -- recipient vectors -------------------------------------------------------------------------

@@ -2,244 +2,111 @@
 
 Network resources come from the corpus (expected.json `hosted_resources`) through a fetcher;
 date-dependent verdicts are evaluated as of the corpus date (or just after the start date when a
-"valid" file has expired since). Corpus verdicts map to ours as follows: valid and
-valid-with-warnings -> verified; invalid -> revoked / expired / not_yet_valid when the reason
-names one, else invalid; status-check-error -> unreachable or invalid; schema-valid (an unsigned
-example) -> invalid, "carries no proof". Every disagreement is pinned below with its reason.
+"valid" file has expired since). Every file, baked images included, goes through verify() and
+must give the verdict and reason pinned in corpus_pins_ob3.json (tests/support/corpus_pins.py).
+Agreement with upstream is a summary, not a test verdict: valid and valid-with-warnings ->
+verified; invalid -> revoked / expired / not_yet_valid when the reason names one, else invalid;
+status-check-error -> unreachable or invalid; schema-valid (an unsigned example) -> invalid.
+Only files with a proof count (docs/conformance.md); unsigned examples are reported apart.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
 
 from app.verification.fetcher import FetchResponse
 from app.verification.ob3 import verify_vc
-from app.verification.result import Verdict
-from tests.support.corpus_ob3 import CORPUS, CorpusCase, CorpusFetcher, cases
+from app.verification.result import Verdict, VerificationResult
+from app.verification.source import Source
+from app.verification.verify import verify
+from tests.support.corpus_ob3 import CORPUS, SOURCES, CorpusCase, CorpusFetcher, cases
+from tests.support.corpus_pins import (
+    ARCHITECTURE,
+    HOSTED,
+    REPIN,
+    SIGNED,
+    UNEXPECTED,
+    VALID,
+    Pin,
+    PinBook,
+    architecture_text,
+    carries,
+    documented_deviations,
+    documented_summary,
+    pin_of,
+    quoted_rules,
+    summarise,
+)
 
+SUMMARY = "OB 3.0, CLR 2.0, VC"
 pytestmark = [
     pytest.mark.corpus,
     pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}"),
 ]
 
-KEY_URL = (
-    "the proof's key is an https URL whose document is not in the corpus: we report unreachable; "
-    "the upstream validator decodes the key from the URL's fragment, which only the credential "
-    "vouches for (test_key_url_samples_verify_when_the_issuer_publishes_the_key covers the "
-    "signature)"
-)
-OTHER_STATUS_ISSUER = (
-    "the DCC fixtures share one status list issued by did:key:z6MknNQD... with a key the "
-    "credential's issuer does not hold; ARCHITECTURE.md requires the list to be the issuer's "
-    "-> invalid"
-)
-JWK_HEADER = (
-    "the JWT carries its own key in a jwk header: only the credential vouches for it -> invalid"
-)
-DID_KEY_NOT_ISSUER = (
-    "signed with a did:key that is not the credential's issuer -> invalid (ARCHITECTURE.md)"
-)
-UNKNOWN_CONTEXT = (
-    "uses a JSON-LD context that is not bundled (app/verification/contexts) -> invalid"
-)
-DID_WEB_DOWN = "a DID document that cannot be fetched is unreachable, never invalid (brief)"
-UNSUPPORTED = "an unknown DID method / key URL scheme is unsupported, named (brief), not invalid"
-SD_SUITE = "ecdsa-sd-2023 (selective disclosure) is not supported yet -> unsupported"
-JOSE_KID = (
-    "VC-JOSE-COSE vector: the kid is a bare JWK thumbprint resolvable only through the test "
-    "suite's side file (and ES384/ES512 keys); Skillproof resolves keys through the issuer"
-)
-NOT_A_CREDENTIAL = "a Verifiable Presentation, not a credential: out of scope for verify_vc"
-ALONE = (
-    "verified on its own it is a well-signed VC; its missing BitstringStatusListCredential type "
-    "matters when it is used as a status list (legacy-missingTypeStatus-noExpiry agrees)"
-)
-SHORT_STATUS_LIST = (
-    "the DCC verifier-core status list has 100,000 entries, fewer than the 131,072 the Bitstring "
-    "Status List specification requires -> invalid (ARCHITECTURE.md, Fail closed)"
-)
-DID_WEB_NOT_HOSTED = "the issuer's did:web (dc.1edtech.org) is not in the corpus -> unreachable"
-
 _1ED = "1edtech-dc-validator/"
-_DCC = "dcc-vc-test-fixtures/verifiableCredentials/"
-_DI = "vc-test-vectors/vc-di-eddsa/"
-_JOSE = "vc-test-vectors/vc-jose-cose-test-suite/"
-PINNED: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            f"{_1ED}clr20/simple.json",
-            f"{_1ED}ob30/bit-string-list/credential-status-revoked-blank-nodes.json",
-            f"{_1ED}ob30/bit-string-list/credential-status-revoked.json",
-            f"{_1ED}ob30/bit-string-list/testlist",
-            f"{_1ED}ob30/complete.json",
-            f"{_1ED}ob30/endorsement-err-schema-status-refresh.json",
-            f"{_1ED}ob30/endorsement-valid.json",
-            f"{_1ED}ob30/simple-context-alias.json",
-            f"{_1ED}ob30/simple-did-web-method.json",
-            f"{_1ED}ob30/simple-eddsa-2022.json",
-            f"{_1ED}ob30/simple-err-proof-method.json",
-            f"{_1ED}ob30/simple-err-proof-value.json",
-            f"{_1ED}ob30/simple.1ob",
-            f"{_1ED}ob30/simple.json",
-            f"{_1ED}ob30/simple_v1.json",
-            "ob3-spec/test-vector-clr/linked-data-proof-clr--signed-credential.json",
-            "ob3-spec/test-vector-ob/linked-data-proof-ob--signed-credential.json",
-        ],
-        KEY_URL,
-    ),
-    **dict.fromkeys(
-        [
-            f"{_DCC}v1/{kind}/{path}"
-            for kind in ("bothSignatureTypes", "dataIntegrityProof", "ed25519")
-            for path in (
-                "didKey/mixedRegistry-validStatus-noExpiry.json",
-                "didKey/oidf-revokedStatus-expired.json",
-                "didWeb/legacy-validStatus-noExpiry.json",
-                "didWeb/oidf-revokedStatus-noExpiry.json",
-                "didWeb/oidf-validStatus-noExpiry.json",
-            )
-        ]
-        + [
-            f"{_DCC}v1/bothSignatureTypes/didWeb/legacy-revokedStaus-noExpiry.json",
-            f"{_DCC}v1/dataIntegrityProof/didWeb/legacy-revokedStatus-noExpiry.json",
-            f"{_DCC}v1/ed25519/didWeb/legacy-revokedStatus-noExpiry.json",
-            f"{_DCC}v2/bothSignatureTypes/didkey/noRegistry-revokedStatus-expired.json",
-            f"{_DCC}v2/bothSignatureTypes/didkey/noRegistry-revokedStatus-notExpired.json",
-            f"{_DCC}v2/bothSignatureTypes/didkey/oidf-revokedStatus-noExpiry.json",
-            f"{_DCC}v2/bothSignatureTypes/didweb/legacy-revokedStatus-expired.json",
-            f"{_DCC}v2/bothSignatureTypes/didweb/legacy-revokedStatus-noExpiry.json",
-            f"{_DCC}v2/dataIntegrityProof/didKey/noRegistry-revokedStatus-noExpiry.json",
-            f"{_DCC}v2/dataIntegrityProof/didKey/noRegsitry-revokedStatus-notExpired.json",
-            f"{_DCC}v2/dataIntegrityProof/didKey/oidf-revokedStatus-noExpiry.json",
-            f"{_DCC}v2/dataIntegrityProof/didKey/twoOIDF-revoked-notExpired-badSchema.json",
-            f"{_DCC}v2/dataIntegrityProof/didKey/twoOIDF-validStatus-expired.json",
-            f"{_DCC}v2/dataIntegrityProof/didweb/legacy-revokedStatus-expired.json",
-            f"{_DCC}v2/dataIntegrityProof/didweb/legacy-revokedStatus-noExpiry.json",
-            f"{_DCC}v2/ed25519/didKey/noRegistry-revokedStatus-expired.json",
-            f"{_DCC}v2/ed25519/didKey/noRegistry-revokedStatus-notExpired.json",
-            f"{_DCC}v2/ed25519/didKey/oidf-revokedStatus-noExpiry.json",
-            f"{_DCC}v2/ed25519/didWeb/legacy-revokedStatus-expired.json",
-            f"{_DCC}v2/ed25519/didWeb/legacy-revokedStatus-noExpiry.json",
-        ],
-        OTHER_STATUS_ISSUER,
-    ),
-    **dict.fromkeys(
-        [
-            "ob3-spec-published-examples/example-35-sample-openbadgecredential.jwt",
-            "ob3-spec-published-examples/example-36-complete-openbadgecredential.jwt",
-            "ob3-spec-published-examples/example-37-sample-endorsementcredential.jwt",
-            "ob3-spec-published-examples/example-40-skill-assertion-case.jwt",
-            "ob3-spec-published-examples/example-41-skill-assertion-credential-registry.jwt",
-        ],
-        JWK_HEADER,
-    ),
-    **dict.fromkeys(
-        [
-            f"{_1ED}ob30/simple-did-key-method.json",
-            f"{_DI}Ed25519Signature2020/signedEdSig.json",
-            f"{_DI}eddsa-jcs-2022/signedJCS.json",
-            f"{_DI}eddsa-rdfc-2022/signedDataInt.json",
-            f"{_DI}proof-set-chain/signedProofChain1.json",
-            f"{_DI}proof-set-chain/signedProofChain2.json",
-            f"{_DI}proof-set-chain/signedProofSet1.json",
-            f"{_DI}proof-set-chain/signedProofSet2.json",
-        ],
-        DID_KEY_NOT_ISSUER,
-    ),
-    **dict.fromkeys(
-        [
-            f"{_1ED}clr20/simple.jwt",
-            f"{_1ED}clr20/simple_v1.json",
-            f"{_DI}eddsa-rdfc-2022/employ/signedDataInt.json",
-        ],
-        UNKNOWN_CONTEXT,
-    ),
-    **dict.fromkeys(
-        [
-            f"{_DCC}v2/ed25519/didWeb/badDidWeb.json",
-            "dcc-verifier-core/v2/didWeb/v2WithBadDidWeb.json",
-        ],
-        DID_WEB_DOWN,
-    ),
-    **dict.fromkeys(
-        [
-            f"{_1ED}ob30/simple-err-proof-method-unknown-did-method.json",
-            f"{_1ED}ob30/simple-err-proof-method-unknown-scheme.json",
-        ],
-        UNSUPPORTED,
-    ),
-    f"{_1ED}ob30/sd/derivedcredential.json": SD_SUITE,
-    **dict.fromkeys(
-        [
-            f"{_JOSE}credential-issuer-match-signed.txt",
-            f"{_JOSE}credential-jose-minimal.txt",
-            f"{_JOSE}credential-jose-unknown-extensions.txt",
-            f"{_JOSE}credential-sdjwt-nested.txt",
-            f"{_JOSE}credential-sdjwt-selective.txt",
-        ],
-        JOSE_KID,
-    ),
-    **dict.fromkeys(
-        [f"{_JOSE}presentation-jose-multiple.txt", f"{_JOSE}presentation-sdjwt-selective.txt"],
-        NOT_A_CREDENTIAL,
-    ),
-    **dict.fromkeys(
-        [
-            "dcc-verifier-core/eddsa/v2/v2EddsaWithValidStatus.json",
-            "dcc-verifier-core/eddsaAndEd25519/v2/v2DoubleSigWithValidStatus.json",
-            "dcc-verifier-core/v1/v1ExpiredWithValidStatus.json",
-            "dcc-verifier-core/v1/v1Revoked.json",
-            "dcc-verifier-core/v1/v1RevokedAndExpired.json",
-            "dcc-verifier-core/v1/v1WithValidStatus.json",
-            "dcc-verifier-core/v2/didWeb/v2didWebMultikeyWithValidStatus.json",
-            "dcc-verifier-core/v2/didWeb/v2didWebWithValidStatus.json",
-            "dcc-verifier-core/v2/v2ExpiredWithValidStatus.json",
-            "dcc-verifier-core/v2/v2Revoked.json",
-            "dcc-verifier-core/v2/v2RevokedAndExpired.json",
-            "dcc-verifier-core/v2/v2WithValidStatus.json",
-        ],
-        SHORT_STATUS_LIST,
-    ),
-    "dcc-vc-test-fixtures/statusLists/didkey-ed25519Signature2020/missingBitStringType": ALONE,
-    f"{_1ED}ob30/credential-status-revoked.json": DID_WEB_NOT_HOSTED,
-}
+BOOK = PinBook("ob3")
+CASES = list(cases()) if CORPUS.is_dir() else []
 
 
-def _params() -> list[Any]:
-    if not CORPUS.is_dir():
-        return []
-    return [
-        pytest.param(
-            case,
-            id=case.path,
-            marks=[pytest.mark.xfail(strict=True, reason=PINNED[case.path])]
-            if case.path in PINNED
-            else [],
-        )
-        for case in cases()
-    ]
+def run(case: CorpusCase) -> VerificationResult:
+    """The file's bytes through verify(), as an upload would go: JSON, a token or an image."""
+    source = Source.from_bytes(case.data(), case.path)
+    return verify(source, fetcher=CorpusFetcher(), now=case.as_of)
 
 
-@pytest.mark.parametrize("case", _params())
-def test_corpus_verdict_agrees(case: CorpusCase) -> None:
-    payload = case.payload()
-    result = verify_vc(payload, target=case.path, fetcher=CorpusFetcher(), now=case.as_of)
-
-    failed = "; ".join(c.detail for c in result.checks if c.outcome == "fail")
-    assert result.verdict in case.allowed(), f"{result.verdict}: {failed}"
-    if case.verdict == "schema-valid" and isinstance(payload, Mapping) and "proof" not in payload:
-        assert "carries no proof" in failed
+def agrees(case: CorpusCase, pin: Pin) -> bool:
+    """Whether our pinned verdict is the corpus verdict (mapped as the module docstring says)."""
+    return Verdict(pin.verdict) in case.allowed()
 
 
-def test_every_pinned_file_is_in_the_corpus() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("shared corpus not found")
-    paths = {case.path for case in cases()}
-    assert sorted(set(PINNED) - paths) == []
+@pytest.fixture(scope="module", autouse=True)
+def _repin() -> Iterator[None]:
+    yield
+    BOOK.write()
+
+
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.path) for case in CASES])
+def test_corpus_file_gets_our_pinned_verdict_and_reason(case: CorpusCase) -> None:
+    result = run(case)
+    got = pin_of(result)
+    if REPIN:
+        BOOK.record(case.path, got)
+    assert UNEXPECTED not in got.reason
+    assert case.path in BOOK, f"not pinned yet: {got}"
+    assert got == BOOK[case.path]
+
+
+def test_every_pin_is_a_corpus_file() -> None:
+    assert sorted(set(BOOK.pins) - {case.path for case in CASES}) == []
+
+
+def test_the_agreement_summary_in_docs_matches_the_pins() -> None:
+    rows = ((carries(case.data()), agrees(case, BOOK[case.path])) for case in CASES)
+    assert documented_summary(SUMMARY) == summarise(SUMMARY, rows).row()
+
+
+def test_every_valid_signed_file_we_do_not_verify_is_listed_with_its_rule() -> None:
+    not_verified = {
+        case.path: BOOK[case.path].verdict
+        for case in CASES
+        if case.verdict in VALID
+        and carries(case.data()) in (SIGNED, HOSTED)
+        and BOOK[case.path].verdict != "verified"
+    }
+    listed = {
+        path: row for path, row in documented_deviations().items() if path.startswith(SOURCES)
+    }
+    assert {path: row.verdict for path, row in listed.items()} == not_verified
+    for row in listed.values():
+        assert quoted_rules(row.rule), f"{row.path}: no ARCHITECTURE.md rule quoted"
+        if ARCHITECTURE.is_file():
+            for quote in quoted_rules(row.rule):
+                assert quote in architecture_text(), f"{row.path}: not in ARCHITECTURE.md: {quote}"
 
 
 class _PublishedKeyFetcher(CorpusFetcher):

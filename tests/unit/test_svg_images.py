@@ -147,3 +147,22 @@ def test_the_sanitiser_keeps_gradients_clip_paths_and_their_styles() -> None:
 )
 def test_the_sanitiser_still_removes_what_could_run_or_reach_out(svg: str, absent: str) -> None:
     assert absent not in sanitise_svg(svg.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("element", "payload"),
+    [
+        pytest.param(
+            "<openbadges:credential><![CDATA[{}]]></openbadges:credential>", "{}", id="json"
+        ),
+        pytest.param('<openbadges:credential verify="e30.e30.c2ln"/>', "e30.e30.c2ln", id="jwt"),
+    ],
+)
+def test_an_ob3_credential_is_read_from_the_ob3_namespace_text_or_verify_attribute(
+    element: str, payload: str
+) -> None:
+    svg = (
+        f'{SVG11_DOCTYPE}<svg xmlns="http://www.w3.org/2000/svg" '
+        f'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0">{element}</svg>'
+    )
+    assert read_svg(svg.encode()).ob3 == payload
