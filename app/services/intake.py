@@ -6,25 +6,56 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
-from app.db import write_transaction
-from app.models import Candidate, Credential, CredentialStatus, ImportBatch, Organization, User
+import peewee
+
+from app.db import db, write_transaction
+from app.models import (
+    Candidate,
+    CandidateEmail,
+    CandidateState,
+    Credential,
+    CredentialStatus,
+    ImportBatch,
+    Organization,
+    User,
+    utcnow,
+)
 from app.services import candidates as candidate_service
-from app.services import wakeup
+from app.services import prepared, wakeup
 from app.services.candidates import CandidateError
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CSV_ROWS = 5000
+MAX_CSV_LINKS = 20_000
+MAX_PASTED_LINKS = 1_000
+LINKS_PER_WRITE = 250  # rows one intake transaction writes at most
+ROWS_PER_WRITE = 50  # CSV rows (candidates) one import transaction writes at most
+MAX_COURTESY_PAUSE = 0.05  # seconds
 URL_PATTERN = re.compile(r"https?://[^\s<>\"'()\[\]{},;]+", re.IGNORECASE)
 TRAILING_PUNCTUATION = ".:!?"
 
 
 class IntakeError(CandidateError):
     """Input that cannot be taken in; the message is for the user."""
+
+
+def pasted_urls(text: str) -> list[str]:
+    """The links of one paste, at most MAX_PASTED_LINKS; more is an error saying what to do."""
+    urls = extract_urls(text)
+    if len(urls) > MAX_PASTED_LINKS:
+        raise IntakeError(
+            f"That is {len(urls):,} links; one paste takes at most {MAX_PASTED_LINKS:,}. To add "
+            f"more, import a CSV of candidates (Candidates › Import, up to {MAX_CSV_LINKS:,} "
+            "links a file) or use the API."
+        )
+    return urls
 
 
 def extract_urls(text: str) -> list[str]:
@@ -55,28 +86,123 @@ def host_of(url: str) -> str:
 def add_urls(
     candidate: Candidate, urls: Sequence[str], *, batch: ImportBatch | None = None
 ) -> list[Credential]:
-    """Queue a credential for each new link; a link the candidate already has is not added twice."""
-    added = []
-    with write_transaction():
-        for url in urls:
-            key = "url:" + url_key(url)[:290]
-            if _exists(candidate, key):
-                continue
-            added.append(
-                Credential.create(
-                    organization=candidate.organization_id,
-                    candidate=candidate,
-                    dedupe_key=key,
-                    source_url=url,
-                    source_host=host_of(url),
-                    import_batch=batch,
-                    queued_trigger="import" if batch else "user",
-                )
-            )
+    """Queue a credential for each new link; a link the candidate already has is not added twice.
+
+    Written in transactions of at most LINKS_PER_WRITE links, so a long list never holds
+    SQLite's write lock for long: other requests and the workers write in between.
+    """
+    added: list[Credential] = []
+    for start in range(0, len(urls), LINKS_PER_WRITE):
+        with bounded_write():
+            added += _insert_links(candidate, urls[start : start + LINKS_PER_WRITE], batch)
     _touch(candidate)
     if added:
         wakeup.work_queued()
     return added
+
+
+@contextmanager
+def bounded_write() -> Iterator[None]:
+    """One bounded intake write; on SQLite, then a pause as long as it took, so a bulk import
+    holds the write lock at most half the time and other connections are not starved."""
+    started = time.monotonic()
+    with write_transaction():
+        yield
+    if isinstance(db.obj, peewee.SqliteDatabase) and db.transaction_depth() == 0:
+        time.sleep(min(time.monotonic() - started, MAX_COURTESY_PAUSE))
+
+
+def _insert_links(
+    candidate: Candidate, urls: Sequence[str], batch: ImportBatch | None
+) -> list[Credential]:
+    """Insert the links the candidate does not have yet; the new credentials, oldest first."""
+    keys = _insert_new_links(candidate, urls, batch)
+    if not keys:
+        return []
+    created = _by_keys(candidate.id, keys, tuple(Credential._meta.sorted_fields))
+    return sorted(created, key=lambda credential: credential.id)
+
+
+def _insert_new_links(
+    candidate: Candidate, urls: Sequence[str], batch: ImportBatch | None
+) -> list[str]:
+    """Insert the links the candidate does not have yet; their dedupe keys.
+
+    One statement looks, one inserts, each prepared once per size: building peewee's SQL for
+    every chunk cost more than running it.
+    """
+    if not urls:
+        return []
+    wanted: dict[str, str] = {}
+    for url in urls:
+        wanted.setdefault("url:" + url_key(url)[:290], url)  # two spellings: the first one
+    for row in _by_keys(candidate.id, list(wanted), (Credential.dedupe_key,)):
+        wanted.pop(row.dedupe_key, None)
+    if not wanted:
+        return []
+    now = utcnow()
+    values: dict[str, object] = {}
+    for n, (key, url) in enumerate(wanted.items()):
+        row = {
+            "organization": candidate.organization_id,
+            "candidate": candidate.id,
+            "dedupe_key": key,
+            "source_url": url,
+            "source_host": host_of(url),
+            "import_batch": batch.id if batch else None,
+            "queued_trigger": "import" if batch else "user",
+            "next_check_at": now,
+            "created_at": now,
+        }
+        values.update({f"{n}.{name}": value for name, value in row.items()})
+    count = len(wanted)
+    prepared.execute(("intake-insert", count), lambda: _insert_query(count), **values)
+    return list(wanted)
+
+
+_INSERTED = (
+    "organization",
+    "candidate",
+    "dedupe_key",
+    "source_url",
+    "source_host",
+    "import_batch",
+    "queued_trigger",
+    "next_check_at",  # every field with a computed default is given: the SQL is built once
+    "created_at",
+)
+
+
+def _insert_query(count: int) -> peewee.ModelInsert:
+    fields = Credential._meta.fields
+    rows = [
+        {fields[name]: prepared.slot(f"{n}.{name}", fields[name]) for name in _INSERTED}
+        for n in range(count)
+    ]
+    return Credential.insert_many(rows).on_conflict_ignore()
+
+
+def _by_keys(
+    candidate_id: int, keys: list[str], fields: tuple[peewee.Field, ...]
+) -> list[Credential]:
+    """The candidate's credentials with these dedupe keys, `fields` only."""
+    count = len(keys)
+
+    def build() -> peewee.ModelSelect:
+        slots = [prepared.slot(f"k{n}", Credential.dedupe_key) for n in range(count)]
+        of_candidate = Credential.candidate == prepared.slot("candidate", Credential.candidate)
+        return Credential.select(*fields).where(of_candidate & Credential.dedupe_key.in_(slots))
+
+    names = tuple(field.name for field in fields)
+    by_key = {f"k{n}": key for n, key in enumerate(keys)}
+    return prepared.select(
+        Credential,
+        fields,
+        ("intake-by-keys", names, count),
+        build,
+        candidate=candidate_id,
+        **by_key,
+    )
 
 
 def add_file(candidate: Candidate, filename: str, data: bytes) -> Credential | None:
@@ -170,8 +296,34 @@ def read_csv(organization: Organization | int, data: bytes) -> CsvPreview:
             raise IntakeError(f"At most {MAX_CSV_ROWS} candidates per import.")
     if not rows:
         raise IntakeError("No candidates found in the file.")
+    links = sum(len(row.links) for row in rows)
+    if links > MAX_CSV_LINKS:
+        raise IntakeError(
+            f"The file has {links:,} links; one import takes at most {MAX_CSV_LINKS:,}. Split it "
+            "into several files and import them one after another: candidates are matched by "
+            "e-mail, so nobody is added twice."
+        )
     _flag_duplicate_emails(rows)
+    _flag_existing(organization, rows)
     return CsvPreview(rows, header, delimiter)
+
+
+def _flag_existing(organization: Organization | int, rows: list[CsvRow]) -> None:
+    """Mark the rows whose candidate is already here (any of their addresses), 500 at a time."""
+    emails = sorted({email for row in rows for email in row.emails})
+    known: set[str] = set()
+    for start in range(0, len(emails), 500):
+        query = (
+            CandidateEmail.select(CandidateEmail.email)
+            .join(Candidate)
+            .where(
+                (Candidate.organization == organization)
+                & CandidateEmail.email.in_(emails[start : start + 500])
+            )
+        )
+        known.update(email for (email,) in query.tuples())
+    for row in rows:
+        row.existing = any(email in known for email in row.emails)
 
 
 def _delimiter(text: str) -> str:
@@ -200,7 +352,6 @@ def _row(organization: Organization | int, line: int, record: list[str]) -> CsvR
         if cell and not links:
             row.errors.append(f"{cell[:60]!r} is not an http(s) link")
         row.links.extend(link for link in links if link not in row.links)
-    row.existing = any(candidate_service.find_by_email(organization, e) for e in row.emails)
     return row
 
 
@@ -216,38 +367,93 @@ def _flag_duplicate_emails(rows: list[CsvRow]) -> None:
 def import_csv(
     organization: Organization, preview: CsvPreview, filename: str, actor: User | None
 ) -> ImportBatch:
-    """Create or update the valid rows' candidates and queue their links; idempotent."""
-    with write_transaction():
+    """Create or update the valid rows' candidates and queue their links; idempotent.
+
+    Written in bounded transactions (ROWS_PER_WRITE candidates, LINKS_PER_WRITE links), so a
+    20,000-link file never holds the write lock for long; the batch's counts grow as it goes,
+    and an import cut short is finished by importing the same file again.
+    """
+    with bounded_write():
         batch = ImportBatch.create(
             organization=organization, filename=filename[:255], created_by=actor
         )
-        for row in preview.valid_rows:
-            candidate = _match(organization, row.emails)
-            if candidate is None:
-                candidate = candidate_service.create(
-                    organization, row.name, row.emails, actor=actor
-                )
-                batch.candidates_created += 1
-            else:
-                known = candidate_service.emails_of(candidate)
-                candidate_service.update(
-                    candidate,
-                    candidate.name,
-                    known + [e for e in row.emails if e not in known],
-                    candidate.notes,
-                )
-                batch.candidates_updated += 1
-            add_urls(candidate, row.links, batch=batch)
-        batch.save()
+    candidates: dict[int, Candidate] = {}
+    for chunk in _write_chunks(preview.valid_rows):
+        with bounded_write():
+            known = _known_by_email(organization, [row for row, _links in chunk])
+            queued: set[int] = set()
+            for row, links in chunk:
+                candidate = candidates.get(row.line)
+                if candidate is None:
+                    candidate = _upsert(organization, row, batch, actor, known)
+                    candidates[row.line] = candidate
+                if _insert_new_links(candidate, links, batch):
+                    queued.add(candidate.id)
+            # Each has a queued credential now: pending, without recomputing from every row.
+            Candidate.update(state=CandidateState.PENDING.value).where(
+                Candidate.id.in_(list(queued))
+            ).execute()
+            batch.save()
+        if queued:
+            wakeup.work_queued()
     return batch
 
 
-def _match(organization: Organization, emails: Sequence[str]) -> Candidate | None:
-    for email in emails:
-        found = candidate_service.find_by_email(organization, email)
-        if found:
-            return found
-    return None
+def _known_by_email(organization: Organization, rows: Sequence[CsvRow]) -> dict[str, Candidate]:
+    """The organisation's candidates holding any of the rows' addresses, by address."""
+    emails = list({email for row in rows for email in row.emails})
+    query = (
+        Candidate.select(Candidate, CandidateEmail.email)
+        .join(CandidateEmail)
+        .where((Candidate.organization == organization) & CandidateEmail.email.in_(emails))
+        .objects()
+    )
+    return {candidate.email: candidate for candidate in query}
+
+
+def _write_chunks(rows: Sequence[CsvRow]) -> Iterator[list[tuple[CsvRow, list[str]]]]:
+    """(row, some of its links) pairs, at most ROWS_PER_WRITE rows and LINKS_PER_WRITE links
+    a chunk; a row with more links than that is spread over several chunks."""
+    chunk: list[tuple[CsvRow, list[str]]] = []
+    links = 0
+    for row in rows:
+        pieces = [
+            row.links[n : n + LINKS_PER_WRITE] for n in range(0, len(row.links), LINKS_PER_WRITE)
+        ]
+        for piece in pieces or [[]]:
+            if chunk and (len(chunk) >= ROWS_PER_WRITE or links + len(piece) > LINKS_PER_WRITE):
+                yield chunk
+                chunk, links = [], 0
+            chunk.append((row, piece))
+            links += len(piece)
+    if chunk:
+        yield chunk
+
+
+def _upsert(
+    organization: Organization,
+    row: CsvRow,
+    batch: ImportBatch,
+    actor: User | None,
+    known: dict[str, Candidate],
+) -> Candidate:
+    """The row's candidate, matched by e-mail (its new addresses added) or created."""
+    candidate = next((known[email] for email in row.emails if email in known), None)
+    if candidate is None:
+        batch.candidates_created += 1
+        created = candidate_service.create(organization, row.name, row.emails, actor=actor)
+        known.update(dict.fromkeys(row.emails, created))
+        return created
+    addresses = candidate_service.emails_of(candidate)
+    if any(email not in addresses for email in row.emails):
+        candidate_service.update(
+            candidate,
+            candidate.name,
+            addresses + [e for e in row.emails if e not in addresses],
+            candidate.notes,
+        )
+    batch.candidates_updated += 1
+    return candidate
 
 
 def batch_progress(batch: ImportBatch) -> dict[str, int]:

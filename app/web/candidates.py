@@ -143,13 +143,14 @@ def create() -> Response:
     form = {key: request.form.get(key, "") for key in ("name", "emails", "links", "notes")}
     try:
         emails = candidate_service.parse_emails(form["emails"])
+        urls = intake.pasted_urls(form["links"])
         candidate = candidate_service.create(
             current_user.organization, form["name"], emails, form["notes"], actor=current_user
         )
     except CandidateError as error:
         context = _list_context(form, {"create": str(error)})
         return render("candidates/index.html", "add_candidate", status=422, **context)
-    intake.add_urls(candidate, intake.extract_urls(form["links"]))
+    intake.add_urls(candidate, urls)
     return see_other(url_for("candidates.show", candidate_id=candidate.id))
 
 
@@ -204,13 +205,17 @@ def add_links(candidate_id: int) -> Response:
     """Queue every link found in the pasted text."""
     candidate = get_or_404(Candidate, candidate_id)
     text = request.form.get("links", "")
-    urls = intake.extract_urls(text)
-    if not urls:
+    try:
+        urls = intake.pasted_urls(text)
+    except CandidateError as error:
+        urls, problem = [], str(error)
+    else:
         problem = (
             "Paste at least one badge link first."
             if not text.strip()
             else "No link found in the text: badge links start with http:// or https://."
         )
+    if not urls:
         context = _show_context(candidate, errors={"links": problem}, links_text=text)
         return render("candidates/show.html", "credentials_region", status=422, **context)
     added = intake.add_urls(candidate, urls)

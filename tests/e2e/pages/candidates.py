@@ -75,6 +75,14 @@ class CandidatePage:
         for index, verdict in enumerate(verdicts):
             expect(rows.nth(index)).to_contain_text(verdict, timeout=VERDICT_TIMEOUT)
 
+    def paste_links(self, text: str) -> None:
+        """Paste text into the intake form and send it (swapped in place by htmx)."""
+        self.page.get_by_label("Paste links").fill(text)
+        self.page.get_by_role("button", name="Verify links").click()
+
+    def intake_error(self) -> Locator:
+        return self.page.locator("#credentials-region").get_by_role("alert")
+
     def open_credential_link(self, row: int = 0) -> None:
         self.credential_rows().nth(row).get_by_role("link").click()
 
