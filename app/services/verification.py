@@ -85,6 +85,8 @@ def recheck_recipients(
         .execute()
     )
     candidate_service.refresh_state(candidate.id)
+    if queued:
+        wakeup.work_queued()
     return int(queued)
 
 
@@ -201,7 +203,7 @@ def release(token: str, ids: Sequence[int]) -> int:
     if not ids:
         return 0
     with prepared.one_writer(), write_transaction():
-        return int(
+        released = int(
             Credential.update(
                 claimed_by=None,
                 claimed_until=None,
@@ -211,6 +213,8 @@ def release(token: str, ids: Sequence[int]) -> int:
             .where((Credential.claim_token == token) & Credential.id.in_(list(ids)))
             .execute()
         )
+    wakeup.work_queued()  # another worker may take them now
+    return released
 
 
 class ClaimLost(Exception):
