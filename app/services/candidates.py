@@ -220,6 +220,46 @@ def search(
     return Page(items, number, total)
 
 
+MAX_REASON = 500
+
+
+def remove_credential(credential: Credential, actor: User | None, reason: str = "") -> AuditEntry:
+    """Remove a credential added by mistake, with its runs, documents, image and alerts.
+
+    The audit entry keeps who removed what and why (the credential's title and the reason),
+    not the credential itself; the candidate's state and rankings are refreshed.
+    """
+    from app.models import Alert, AlertDelivery
+
+    title = (credential.achievement_name or credential.source_name or credential.source_url or "")[
+        :200
+    ]
+    with write_transaction():
+        runs = VerificationRun.select(VerificationRun.id).where(
+            VerificationRun.credential == credential
+        )
+        alerts = Alert.select(Alert.id).where(Alert.credential == credential)
+        AlertDelivery.delete().where(AlertDelivery.alert.in_(alerts)).execute()
+        Alert.delete().where(Alert.credential == credential).execute()
+        EvidenceDocument.delete().where(EvidenceDocument.run.in_(runs)).execute()
+        VerificationRun.delete().where(VerificationRun.credential == credential).execute()
+        CredentialImage.delete().where(CredentialImage.credential == credential).execute()
+        Credential.delete().where(Credential.id == credential.id).execute()
+        Candidate.update(updated_at=utcnow()).where(
+            Candidate.id == credential.candidate_id
+        ).execute()
+        entry = audit(
+            credential.organization_id,
+            actor,
+            "credential.removed",
+            title or f"credential {credential.id}",
+            f"candidate={credential.candidate_id} verdict={credential.verdict or 'pending'}; "
+            f"reason: {reason.strip()[:MAX_REASON] or 'none given'}",
+        )
+    refresh_state(credential.candidate_id)
+    return entry
+
+
 def refresh_state(candidate_id: int) -> str:
     """Recompute a candidate's at-a-glance state from their credentials.
 

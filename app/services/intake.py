@@ -29,6 +29,8 @@ from app.models import (
 from app.services import candidates as candidate_service
 from app.services import prepared, wakeup
 from app.services.candidates import CandidateError
+from app.verification.baked import BakedError, read_png, read_svg
+from app.verification.detect import JsonError, Kind, parse_json, sniff
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_CSV_BYTES = 5 * 1024 * 1024
@@ -211,6 +213,12 @@ def add_file(candidate: Candidate, filename: str, data: bytes) -> Credential | N
         raise IntakeError(f"{filename or 'The file'} is empty.")
     if len(data) > MAX_UPLOAD_BYTES:
         raise IntakeError(f"{filename} is larger than {MAX_UPLOAD_BYTES // 2**20} MiB.")
+    problem = not_a_badge(data)
+    if problem:
+        raise IntakeError(
+            f"“{filename or 'The file'}” is not a digital badge: {problem}. Upload the badge's "
+            "image (PNG or SVG), its JSON file or signed token, or paste its link."
+        )
     digest = hashlib.sha256(data).hexdigest()
     key = "sha256:" + digest
     if _exists(candidate, key):
@@ -226,6 +234,45 @@ def add_file(candidate: Candidate, filename: str, data: bytes) -> Credential | N
     _touch(candidate)
     wakeup.work_queued()
     return credential
+
+
+_KNOWN_FILES = (
+    (b"%PDF", "it is a PDF document"),
+    (b"\xff\xd8\xff", "it is a JPEG photo, and badges are never baked into JPEG"),
+    (b"GIF8", "it is a GIF image, and badges are never baked into GIF"),
+    (b"RIFF", "it is a WebP image or a media file"),
+    (b"PK\x03\x04", "it is a Word, Excel or ZIP file"),
+    (b"\xd0\xcf\x11\xe0", "it is an old Office document"),
+)
+
+
+def not_a_badge(data: bytes) -> str:
+    """Why an upload cannot hold a credential, in plain words; "" when it may hold one.
+
+    Only the cheap, certain cases are refused here (no badge baked in an image, a PDF, a
+    photo, plain text, broken JSON); anything that may be a credential is left to verification.
+    """
+    for magic, reason in _KNOWN_FILES:
+        if data.startswith(magic):
+            return reason
+    kind = sniff(data)
+    if kind in (Kind.PNG, Kind.SVG):
+        try:
+            baked = read_png(data) if kind is Kind.PNG else read_svg(data)
+        except BakedError:
+            return "the image cannot be read"
+        return "it is an image with no badge baked into it" if baked.empty else ""
+    if kind is Kind.JSON:
+        try:
+            document = parse_json(data)
+        except JsonError:
+            return "it looks like JSON but is damaged or cut short"
+        return "" if isinstance(document, dict) else "it is JSON, but not a badge"
+    if kind is Kind.HTML:
+        return "it is a saved web page"
+    if kind is Kind.UNKNOWN:
+        return "it is plain text or a file Skillproof cannot read"
+    return ""
 
 
 def _exists(candidate: Candidate, key: str) -> bool:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, get_flashed_messages, request, url_for
 from flask_login import current_user, login_required
 from peewee import fn
 
-from app.models import Candidate, CandidateEmail, CandidateState, Credential
+from app.models import Candidate, CandidateEmail, CandidateState, Credential, VerificationRun
 from app.services import candidates as candidate_service
 from app.services import exports, intake, wakeup
 from app.services import skills as skill_service
 from app.services.candidates import CandidateError, CredentialFilter
 from app.services.verification import credentials_of, progress_token
 from app.verification.result import Verdict
+from app.web import wording
 from app.web.auth import can_change
 from app.web.htmx import htmx, is_partial, render, see_other
 from app.web.tenancy import get_or_404, org_id
@@ -154,12 +156,34 @@ def create() -> Response:
     return see_other(url_for("candidates.show", candidate_id=candidate.id))
 
 
+def _reasons_of(credentials: list[Credential]) -> dict[int, str]:
+    """Each settled, unverified credential's plain reason from its latest run (one query)."""
+    ids = [c.id for c in credentials if not c.pending and c.verdict not in (None, "verified")]
+    if not ids:
+        return {}
+    latest = (
+        VerificationRun.select(fn.MAX(VerificationRun.id))
+        .where(VerificationRun.credential.in_(ids))
+        .group_by(VerificationRun.credential)
+    )
+    query = VerificationRun.select(
+        VerificationRun.credential, VerificationRun.verdict, VerificationRun.result_json
+    ).where(VerificationRun.id.in_(latest))
+    return {
+        run.credential_id: wording.verdict_reason(
+            run.verdict, json.loads(run.result_json).get("checks", [])
+        )
+        for run in query
+    }
+
+
 def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
     token = progress_token(candidate)  # read first: a change after it makes the next poll return
     credentials = credentials_of(candidate)
     return {
         "progress_token": token,
         "candidate": candidate,
+        "reasons": _reasons_of(credentials),
         "emails": candidate_service.emails_of(candidate),
         "credentials": credentials,
         # The worker refreshes the candidate's state just after storing a verdict: poll until
@@ -180,7 +204,8 @@ def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
 def show(candidate_id: int) -> Response:
     """A candidate with every credential and its verdict."""
     candidate = get_or_404(Candidate, candidate_id)
-    return render("candidates/show.html", "content", **_show_context(candidate))
+    notice = " ".join(get_flashed_messages()) or None
+    return render("candidates/show.html", "content", **_show_context(candidate, notice=notice))
 
 
 @bp.get("/<int:candidate_id>/progress")

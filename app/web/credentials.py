@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, url_for
-from flask_login import login_required
+from flask import Blueprint, Response, abort, flash, request, url_for
+from flask_login import current_user, login_required
 
 from app.models import Candidate, Credential, CredentialImage
 from app.services import candidates as candidate_service
 from app.services import receipts, verification
+from app.web import wording
 from app.web.auth import can_change
 from app.web.htmx import render, see_other
 from app.web.tenancy import get_or_404, org_id
@@ -31,8 +32,11 @@ def _context(credential: Credential) -> dict[str, Any]:
         "candidate": candidate,
         "emails": candidate_service.emails_of(candidate),
         "result": result,
-        "authenticity": [c for c in checks if c["id"] not in OWNERSHIP_CHECKS],
-        "ownership": [c for c in checks if c["id"] in OWNERSHIP_CHECKS],
+        "authenticity": wording.plain_checks(
+            [c for c in checks if c["id"] not in OWNERSHIP_CHECKS]
+        ),
+        "ownership": wording.plain_checks([c for c in checks if c["id"] in OWNERSHIP_CHECKS]),
+        "reason": wording.verdict_reason(credential.verdict, checks) if runs else "",
         "skills": [s for s in skills if s.get("kind") != "tag"],
         "tags": [s["name"] for s in skills if s.get("kind") == "tag"],
         "runs": runs,
@@ -58,6 +62,17 @@ def verify_again(credential_id: int) -> Response:
     verification.requeue(credential)
     location = url_for("credentials.show", credential_id=credential.id)
     return see_other(location)
+
+
+@bp.post("/<int:credential_id>/remove")
+@can_change
+def remove(credential_id: int) -> Response:
+    """Remove a credential added by mistake (a CV, a photo); the audit trail records why."""
+    credential = get_or_404(Credential, credential_id)
+    title = credential.achievement_name or credential.source_name or "the credential"
+    candidate_service.remove_credential(credential, current_user, request.form.get("reason", ""))
+    flash(f"Removed “{title}”. The removal and its reason are recorded in the audit trail.")
+    return see_other(url_for("candidates.show", candidate_id=credential.candidate_id))
 
 
 @bp.get("/<int:credential_id>/receipt.json")

@@ -16,7 +16,7 @@ from app.services import skills as skill_service
 from app.services.roles import RequirementInput
 from tests.e2e.conftest import LiveServer
 from tests.e2e.pages import SignInPage
-from tests.e2e.pages.candidates import CandidatePage, CandidatesPage
+from tests.e2e.pages.candidates import CandidatePage, CandidatesPage, CredentialPage
 from tests.e2e.test_accessibility import assert_accessible
 from tests.support.ob2_builders import DEFAULT_EMAIL
 from tests.support.test_issuer import LocalIssuer
@@ -232,3 +232,94 @@ def test_search_ignores_accents_and_the_list_filters_by_credential(
     expect(page.get_by_role("status")).to_contain_text("1 candidate with these filters")
     assert "verdict=revoked" in page.url
     assert_accessible(page, "filtered candidate list")
+
+
+def test_a_file_that_is_no_badge_is_refused_at_upload_in_plain_words(
+    page: Page, live_server: LiveServer, issuer: LocalIssuer
+) -> None:
+    candidate = _candidate_with_a_badge(issuer)
+    _sign_in(page, live_server, live_server.recruiter_email)
+    page.goto(f"{live_server.url}/candidates/{candidate.id}")
+    shown = CandidatePage(page).wait_for("Grace Hopper")
+    shown.expect_verdicts(["Verified"])
+
+    cv = {"name": "cv.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%\xe2\xe3"}
+    page.get_by_label("Upload files").set_input_files(cv)  # type: ignore[arg-type]
+    page.get_by_role("button", name="Verify files").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "“cv.pdf” is not a digital badge: it is a PDF document."
+    )
+    shown.expect_verdicts(["Verified"])
+    assert Credential.select().where(Credential.candidate == candidate).count() == 1
+
+
+def test_a_credential_added_by_mistake_can_be_removed_with_a_reason(
+    page: Page, live_server: LiveServer, issuer: LocalIssuer
+) -> None:
+    from app.models import AuditEntry
+    from tests.support.test_issuer import Case
+
+    candidate = candidate_service.create(_org(), "Grace Hopper", [DEFAULT_EMAIL])
+    intake.add_urls(
+        candidate, [issuer.hosted("valid").url, issuer.hosted("typo", Case.NOT_FOUND).url]
+    )
+    _sign_in(page, live_server, live_server.recruiter_email)
+    page.goto(f"{live_server.url}/candidates/{candidate.id}")
+    shown = CandidatePage(page).wait_for("Grace Hopper")
+    shown.expect_verdicts(["Verified", "Not found at the issuer"])
+
+    shown.open_credential(1)
+    page.get_by_label("Reason").fill("Mistyped link")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Remove credential").click()
+
+    shown.wait_for("Grace Hopper")
+    expect(page.get_by_role("status").filter(has_text="Removed")).to_contain_text(
+        "recorded in the audit trail"
+    )
+    shown.expect_verdicts(["Verified"])
+    entry = AuditEntry.get(AuditEntry.action == "credential.removed")
+    assert "reason: Mistyped link" in entry.detail and entry.actor.email == "recruiter@acme.test"
+    assert_accessible(page, "candidate page after a removal")
+
+
+def test_verdicts_and_checks_are_in_plain_words_with_details_one_click_away(
+    page: Page, live_server: LiveServer, issuer: LocalIssuer
+) -> None:
+    from tests.support.test_issuer import Case
+
+    broken = issuer.url("/broken.json")
+    issuer._set(broken, b'{"@context": "https://w3id.org/openbadges/v2",, }', "application/json")
+    candidate = candidate_service.create(_org(), "Grace Hopper", [DEFAULT_EMAIL])
+    intake.add_urls(candidate, [issuer.hosted("typo", Case.NOT_FOUND).url, broken])
+    _sign_in(page, live_server, live_server.recruiter_email)
+    page.goto(f"{live_server.url}/candidates/{candidate.id}")
+    shown = CandidatePage(page).wait_for("Grace Hopper")
+    shown.expect_verdicts(["Not found at the issuer", "Invalid"])
+    expect(shown.credential_rows().first).not_to_contain_text("Invalid")
+
+    shown.open_credential_link(1)
+    checks = CredentialPage(page).wait().checks()
+    expect(checks.filter(has_text="Failed")).to_contain_text("not a readable badge")
+    expect(page.get_by_text("line 1, column")).not_to_be_visible()
+    page.get_by_text("Technical detail").click()
+    expect(page.get_by_text("line 1, column")).to_be_visible()
+    assert_accessible(page, "credential page with technical detail open")
+
+
+def test_every_verdict_icon_is_drawn_not_left_to_a_font(
+    page: Page, live_server: LiveServer, issuer: LocalIssuer
+) -> None:
+    from tests.support.test_issuer import Case
+
+    candidate = candidate_service.create(_org(), "Grace Hopper", [DEFAULT_EMAIL])
+    intake.add_urls(candidate, [issuer.hosted("old", Case.EXPIRED).url])
+    _sign_in(page, live_server, live_server.recruiter_email)
+    page.goto(f"{live_server.url}/candidates/{candidate.id}")
+    shown = CandidatePage(page).wait_for("Grace Hopper")
+    shown.expect_verdicts(["Expired"])
+    icon = shown.credential_rows().first.locator(".verdict-expired svg.icon path")
+    expect(icon).to_have_count(1)
+    box = icon.bounding_box()
+    assert box is not None and box["width"] > 4 and box["height"] > 4
