@@ -6,10 +6,11 @@ import os
 
 from app import config
 from app.db import write_transaction
-from app.models import Candidate, Organization, Role, User
-from app.services import accounts, intake
+from app.models import Candidate, Credential, IssuerTrust, Organization, Role, User
+from app.services import accounts, intake, verification
 from app.services import candidates as candidate_service
-from app.services.demo_issuer import DEMO_CANDIDATES, DemoIssuer
+from app.services import roles as role_service
+from app.services.demo_issuer import DEMO_CANDIDATES, PREFIX, DemoIssuer
 from app.services.demo_ob3 import OB3_AWARDS, DemoOb3Issuer
 
 DEMO_SLUG = "demo"
@@ -33,8 +34,12 @@ def seed(base_url: str) -> str:
         ]
         _seed_candidates(organization, base_url)
         _seed_roles(organization, base_url)
+        moved = _repoint(organization, base_url)
+    for credential in moved:
+        verification.requeue(credential)
     if not created:
-        return f"demo organisation ready; sign-in details in {path}"
+        note = f"; {len(moved)} demo badges now point at {base_url}" if moved else ""
+        return f"demo organisation ready{note}; sign-in details in {path}"
     lines = [f"{new.user.role:<10} {new.user.email}  {new.password}" for new in created]
     config.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -42,6 +47,38 @@ def seed(base_url: str) -> str:
     with os.fdopen(descriptor, "a") as handle:
         handle.write("\n".join(lines) + "\n")
     return "demo users created (shown once, also in {}):\n{}".format(path, "\n".join(lines))
+
+
+def _repoint(organization: Organization, base_url: str) -> list[Credential]:
+    """Point the demo's badges (and the issuer's trust) at `base_url` when it changed.
+
+    The demo issuer answers at whatever address `serve` listens on; badges seeded while it ran
+    on another port would otherwise all turn "unreachable". Returns the credentials to re-verify.
+    """
+    prefix = base_url.rstrip("/") + PREFIX + "/"
+    moved = []
+    for credential in Credential.of(organization).where(
+        Credential.source_url.contains(PREFIX + "/")
+    ):
+        url = credential.source_url or ""
+        start = url.find(PREFIX + "/")
+        if not url.startswith(("http://127.0.0.1:", "http://localhost:")) or url.startswith(prefix):
+            continue
+        credential.source_url = prefix + url[start + len(PREFIX) + 1 :]
+        Credential.update(
+            source_url=credential.source_url,
+            source_host=intake.host_of(credential.source_url),
+            dedupe_key="url:" + intake.url_key(credential.source_url)[:290],
+        ).where(Credential.id == credential.id).execute()
+        moved.append(credential)
+    issuer_id = DemoIssuer(config.INSTANCE_DIR / "demo-issuer", base_url).issuer_id
+    for trust in IssuerTrust.of(organization).where(
+        IssuerTrust.issuer.endswith(PREFIX + "/issuer.json")
+    ):
+        if trust.issuer != issuer_id:
+            IssuerTrust.update(issuer=issuer_id).where(IssuerTrust.id == trust.id).execute()
+            role_service.touch(organization)
+    return moved
 
 
 def _seed_candidates(organization: Organization, base_url: str) -> None:

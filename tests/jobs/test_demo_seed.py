@@ -40,3 +40,20 @@ def test_demo_seed_verifies_to_every_intended_verdict(demo_server) -> None:  # t
 
 def test_demo_issuer_is_not_served_outside_demo_mode(app, client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/demo-issuer/issuer.json").status_code in (302, 404)
+
+
+def test_demo_seeded_on_another_port_follows_the_server_to_its_new_port(demo_server) -> None:  # type: ignore[no-untyped-def]
+    """`PORT=8000 make run` after a first run on 5000: the badges point at the port in use."""
+    from app.models import IssuerTrust
+    from app.services import demo
+
+    base, settings = demo_server
+    demo.seed("http://127.0.0.1:9")  # the first run, on a port nothing answers any more
+    report = demo.seed(base)
+    assert "15 demo badges now point at" in report
+    assert all(c.source_url.startswith(base + "/demo-issuer/") for c in Credential.select())
+    assert IssuerTrust.get_or_none(IssuerTrust.issuer == f"{base}/demo-issuer/issuer.json")
+    worker.drain(settings, extra_allow=base.removeprefix("http://"))
+    got = {c.source_url.rsplit("/", 1)[1].split(".")[0]: c.verdict for c in Credential.select()}
+    assert got == EXPECTED
+    assert "now point at" not in demo.seed(base)  # the same port again: nothing to move
