@@ -16,26 +16,12 @@ from app.models import (
     VerificationRun,
     utcnow,
 )
+from app.verification.labels import verdict_phrase
 from app.verification.result import Verdict
 
 DEFAULT_UNREACHABLE_AFTER = timedelta(days=3)
 DEFAULT_EXPIRY_WARNING = timedelta(days=30)
 RENEWABLE_TYPES = ("certif", "licen")  # certifications, licences, licensure
-
-LABELS = {
-    Verdict.VERIFIED.value: "verified",
-    Verdict.RECIPIENT_MISMATCH.value: "awarded to someone else",
-    Verdict.REVOKED.value: "revoked by the issuer",
-    Verdict.EXPIRED.value: "expired",
-    Verdict.NOT_YET_VALID.value: "not valid yet",
-    Verdict.INVALID.value: "no longer valid (it failed a check)",
-    Verdict.UNREACHABLE.value: "not checkable: the issuer does not answer",
-    Verdict.UNSUPPORTED.value: "in a format Skillproof cannot check",
-}
-
-
-def label(verdict: str | None) -> str:
-    return LABELS.get(verdict or "", verdict or "not checked")
 
 
 def on_run(
@@ -97,7 +83,8 @@ def _long_unreachable(
         to_verdict=Verdict.UNREACHABLE.value,
         message=(
             f"{_subject(credential)} could not be checked for {days} days: the issuer does not "
-            f"answer. Its last known result ({label(previous_verdict)}) is kept, marked stale."
+            f"answer. Its last known result ({verdict_phrase(previous_verdict)}) is kept, "
+            "marked stale."
         ),
         now=now,
     )
@@ -169,7 +156,9 @@ def _subject(credential: Credential) -> str:
 
 
 def _change_message(credential: Credential, before: str, after: str) -> str:
-    return f"{_subject(credential)} is now {label(after)}; it was {label(before)}."
+    return (
+        f"{_subject(credential)} is now {verdict_phrase(after)}; it was {verdict_phrase(before)}."
+    )
 
 
 def _expiry_message(credential: Credential, now: datetime) -> str:

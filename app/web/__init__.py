@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.db import unavailable
 from app.services import accounts
+from app.verification.labels import VERDICT_WORDS, format_label, verdict_label
 from app.web import inputs
 from app.web.api import errors as api_errors
 from app.web.auth import limiter, login_manager
@@ -52,7 +53,15 @@ def init_web(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(peewee.OperationalError, _database_error)
     app.register_error_handler(peewee.InterfaceError, _database_error)
+    _register_words(app)
     _register_blueprints(app)
+
+
+def _register_words(app: Flask) -> None:
+    """Verdicts and formats in words, from the one table (app/verification/labels.py)."""
+    app.jinja_env.globals["verdict_text"] = {v.value: w.label for v, w in VERDICT_WORDS.items()}
+    app.jinja_env.filters["verdict_label"] = verdict_label
+    app.jinja_env.filters["format_label"] = format_label
 
 
 def _register_blueprints(app: Flask) -> None:
