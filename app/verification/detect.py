@@ -135,3 +135,25 @@ _DESCRIPTIONS = {
 def describe(kind: Kind) -> str:
     """A kind in plain words: 'a web page'."""
     return _DESCRIPTIONS[kind]
+
+
+_MAGIC = (
+    (b"%PDF", "a PDF document"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive or office document"),
+)
+
+
+def describe_file(data: bytes) -> str:
+    """What a file that is no badge is, in plain words: 'a PDF document', 'a text file'."""
+    found = next((words for magic, words in _MAGIC if data.startswith(magic)), None)
+    if found:
+        return found
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "a WebP image"
+    try:
+        data[:4096].decode("utf-8")
+    except UnicodeDecodeError:
+        return "a file in a format Skillproof does not recognise"
+    return "a text file"

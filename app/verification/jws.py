@@ -10,11 +10,33 @@ from typing import Any
 
 from app.verification.detect import MAX_JSON_BYTES, JsonError, parse_json
 
-ALLOWED_ALGS = frozenset({"RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"})
+# Every asymmetric JOSE algorithm jwcrypto verifies with a PEM key; never `none` or HMAC.
+ALLOWED_ALGS = frozenset(
+    {
+        "RS256",
+        "RS384",
+        "RS512",
+        "PS256",
+        "PS384",
+        "PS512",
+        "ES256",
+        "ES384",
+        "ES512",
+        "ES256K",
+        "EdDSA",
+        "Ed25519",
+        "Ed448",
+    }
+)
+REFUSED_ALGS = frozenset({"none", "HS256", "HS384", "HS512"})
 
 
 class JwsError(ValueError):
     """A token that is not a usable compact JWS; the message is plain words."""
+
+
+class JwsUnsupported(JwsError):
+    """A well-formed token signed with an algorithm Skillproof does not handle yet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +62,12 @@ def parse(token: str, *, check_alg: bool = True) -> CompactJws:
     if not isinstance(header, dict):
         raise JwsError("the signature header is not a JSON object")
     alg = header.get("alg")
+    if check_alg and (not isinstance(alg, str) or alg.lower() == "none" or alg in REFUSED_ALGS):
+        raise JwsError(f"the signature uses an algorithm Skillproof never accepts ({_alg(alg)})")
     if check_alg and alg not in ALLOWED_ALGS:
-        raise JwsError(f"the signature uses an algorithm Skillproof does not accept ({_alg(alg)})")
+        raise JwsUnsupported(
+            f"signed with an algorithm Skillproof does not handle yet ({_alg(alg)})"
+        )
     if header.get("crit"):
         raise JwsError("the signature has critical header extensions Skillproof does not handle")
     return CompactJws(token, header, _decode_json(parts[1], "payload"))

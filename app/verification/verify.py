@@ -19,11 +19,11 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from app.verification import jws, providers
 from app.verification.baked import Baked, BakedError, read_png, read_svg
-from app.verification.detect import JsonError, Kind, describe, parse_json, sniff
+from app.verification.detect import JsonError, Kind, describe_file, parse_json, sniff
 from app.verification.fetcher import Fetcher, FetchResponse
 from app.verification.limits import Cancelled
 from app.verification.ob2 import hosted, legacy, signed
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 BAKED = "the badge baked in this image"
 NOT_A_BADGE = "Skillproof reads Open Badges as JSON, signed tokens (JWS/JWT), or PNG/SVG images"
+NOT_A_CREDENTIAL = "not a digital badge or credential"
 
 
 def verify(
@@ -123,9 +124,11 @@ def _from_response(
         )
     if kind in (Kind.PNG, Kind.SVG):
         return _from_image(session, response.content, kind)
-    session.halt(
-        "format", f"{response.url} is {describe(kind)}, not a badge. {NOT_A_BADGE}", Verdict.INVALID
-    )
+    if kind is Kind.EMPTY:
+        session.halt(
+            "format", f"{response.url} is empty: there is nothing to verify", Verdict.INVALID
+        )
+    _not_a_credential(session, response.content, f"{response.url} is")
 
 
 def _web_page(session: Session, url: str) -> VerificationResult:
@@ -156,7 +159,16 @@ def _from_bytes(session: Session, data: bytes, *, where: str) -> VerificationRes
         )
     if kind is Kind.EMPTY:
         session.halt("format", "empty: there is nothing to verify", Verdict.INVALID)
-    session.halt("format", f"not a badge. {NOT_A_BADGE}", Verdict.INVALID)
+    _not_a_credential(session, data, "this is")
+
+
+def _not_a_credential(session: Session, data: bytes, subject: str) -> NoReturn:
+    """A PDF, a photo or a text file: nothing Skillproof could ever verify (it can be removed)."""
+    session.halt(
+        "format",
+        f"{NOT_A_CREDENTIAL}: {subject} {describe_file(data)}. {NOT_A_BADGE}",
+        Verdict.UNSUPPORTED,
+    )
 
 
 def _parse(session: Session, data: bytes | str, check_id: str, what: str = "the badge") -> Any:
@@ -213,13 +225,14 @@ def _from_token(session: Session, text: str, *, origin_url: str | None) -> Verif
     try:
         peeked = jws.parse(text, check_alg=False)
         if isinstance(peeked.payload, Mapping) and (
-            is_vc(peeked.payload) or "vc" in peeked.payload
+            is_vc(peeked.payload) or "vc" in peeked.payload or "vp" in peeked.payload
         ):
             return _ob3(session, text, origin_url)
         token = jws.parse(text)
     except jws.JwsError as exc:
         session.format = "ob2-signed"
-        session.halt("signature", str(exc), Verdict.INVALID)
+        verdict = Verdict.UNSUPPORTED if isinstance(exc, jws.JwsUnsupported) else Verdict.INVALID
+        session.halt("signature", str(exc), verdict)
     signed.verify_token(session, token)
     return session.result()
 
@@ -232,7 +245,8 @@ def _from_image(session: Session, data: bytes, kind: Kind) -> VerificationResult
     except BakedError as exc:
         session.halt("baked", str(exc), Verdict.INVALID)
     if baked.empty:
-        session.halt("baked", "no badge baked in this image", Verdict.INVALID)
+        detail = f"{NOT_A_CREDENTIAL}: an image with no badge baked in"
+        session.halt("baked", detail, Verdict.UNSUPPORTED)
     return _from_baked(session, baked, name)
 
 

@@ -167,10 +167,12 @@ def test_baked_signed_badge_is_verified() -> None:
         pytest.param(b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>', id="svg"),
     ],
 )
-def test_image_without_a_badge_is_invalid(image: bytes) -> None:
+def test_image_without_a_badge_is_unsupported_not_a_credential(image: bytes) -> None:
     result = run(image)
-    assert (result.verdict, result.format) == (Verdict.INVALID, "image")
-    assert detail(result, "baked") == "no badge baked in this image"
+    assert (result.verdict, result.format) == (Verdict.UNSUPPORTED, "image")
+    assert detail(result, "baked") == (
+        "not a digital badge or credential: an image with no badge baked in"
+    )
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from app.verification.ob3.credential import (
     types_of,
     window_of,
 )
-from app.verification.ob3.errors import Failure, invalid
+from app.verification.ob3.errors import Failure, invalid, unsupported
 from app.verification.ob3.schema import check_schemas
 from app.verification.ob3.status import check_status
 from app.verification.recipient import RecipientOutcome
@@ -69,6 +69,7 @@ def _verify(payload: Any, target: str, ctx: _Context, depth: int) -> Verificatio
     try:
         jwt = vcjwt.decode(payload) if isinstance(payload, str) else None
         document = jwt.credential if jwt else _mapping(payload)
+        _refuse_presentation(document, jwt)
         auth = _authenticity(document, jwt, ctx)
         checks += auth.checks
         checks += _validity(document, jwt, ctx, auth.keys if _authentic(checks) else None)
@@ -85,6 +86,17 @@ def _verify(payload: Any, target: str, ctx: _Context, depth: int) -> Verificatio
         checks += _endorsements(document, target, ctx, depth)
     result = _result(target, document, jwt, checks, recipient, nested)
     return replace(result, format=_format(document, isinstance(payload, str)), checked_at=ctx.now)
+
+
+PRESENTATION = (
+    "a Verifiable Presentation (a wallet's envelope around credentials): Skillproof does not"
+    " verify presentations yet; give the credentials it holds one by one"
+)
+
+
+def _refuse_presentation(document: Mapping[str, Any], jwt: vcjwt.Jwt | None) -> None:
+    if "VerifiablePresentation" in types_of(document) or (jwt and "vp" in jwt.claims):
+        raise unsupported("format", PRESENTATION)
 
 
 def _mapping(payload: Any) -> Mapping[str, Any]:

@@ -15,6 +15,7 @@ from app.verification.ob3.keys import key_from_multikey as _key_from_multikey
 
 DOC_LIMIT = 256 * 1024
 CHECK = "key"
+DID_METHODS = ("did:key", "did:web", "did:jwk")  # README's support table lists these
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,6 +162,11 @@ def _verify_signature(key: PublicKey, key_type: str, signature: bytes, message: 
             CHECK,
             "the signature does not match: the credential was altered or signed by another key",
         ) from exc
+    if key_type == "P-256" and isinstance(key, ec.EllipticCurvePublicKey):
+        # ecdsa-rdfc-2019 also defines P-384 (with SHA-384): well defined, not implemented yet
+        raise unsupported(
+            CHECK, f"signed with ecdsa-rdfc-2019 on {key.curve.name}; Skillproof handles P-256 only"
+        )
     raise invalid(CHECK, f"the signing key is not a {key_type} key as the proof requires")
 
 

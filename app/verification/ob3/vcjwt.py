@@ -14,11 +14,29 @@ from jwcrypto.common import JWException
 from app.verification.fetcher import Fetcher
 from app.verification.ob3.credential import Window, issuer_id, parse_date, window_of
 from app.verification.ob3.dids import ResolvedKey, require_issuer, resolve_key
-from app.verification.ob3.errors import Failure, invalid
+from app.verification.ob3.errors import Failure, invalid, unsupported
 from app.verification.ob3.keys import b64url_decode
 
 CHECK = "signature"
-ALGORITHMS = ["EdDSA", "ES256", "RS256", "PS256"]
+# Every asymmetric JOSE algorithm jwcrypto verifies whose keys Skillproof can read; jwcrypto
+# also checks that the key fits the algorithm (an ES384 token needs a P-384 key).
+ALGORITHMS = [
+    "EdDSA",
+    "Ed25519",
+    "Ed448",
+    "ES256",
+    "ES384",
+    "ES512",
+    "ES256K",
+    "RS256",
+    "RS384",
+    "RS512",
+    "PS256",
+    "PS384",
+    "PS512",
+]
+# Never acceptable: no signature, or a shared secret that a public key would stand in for.
+REFUSED = {"none", "HS256", "HS384", "HS512"}
 CLOCK_SKEW = timedelta(seconds=1)
 
 
@@ -46,9 +64,13 @@ def verify_signature(decoded: Jwt, fetcher: Fetcher) -> tuple[str, ResolvedKey]:
     alg = decoded.header.get("alg")
     if not isinstance(alg, str) or alg.lower() == "none":
         raise invalid(CHECK, "the token is not signed (alg none)")
-    if alg not in ALGORITHMS:
+    if alg in REFUSED:
         raise invalid(
-            CHECK, f"the token uses a signature algorithm Skillproof does not accept: {alg}"
+            CHECK, f"the token uses a signature algorithm Skillproof never accepts: {alg}"
+        )
+    if alg not in ALGORITHMS:
+        raise unsupported(
+            CHECK, f"signed with an algorithm Skillproof does not handle yet: {alg[:40]}"
         )
     issuer = issuer_id(decoded.credential)
     key = resolve_key(_key_id(decoded.header, issuer), fetcher)
@@ -80,6 +102,12 @@ def _key_id(header: Mapping[str, Any], issuer: str | None) -> str:
     if isinstance(kid, str) and kid:
         if kid.startswith("#") and issuer:
             return issuer + kid
+        if _is_thumbprint(kid):
+            raise unsupported(
+                "key",
+                "the token names its key only by a thumbprint (VC-JOSE-COSE); Skillproof finds"
+                " keys through the issuer's DID or key documents, not by thumbprint",
+            )
         return kid
     if "jwk" in header:
         raise invalid(
@@ -88,6 +116,13 @@ def _key_id(header: Mapping[str, Any], issuer: str | None) -> str:
     if issuer and issuer.startswith(("did:key:", "did:jwk:")):
         return issuer
     raise invalid(CHECK, "the token does not say which of the issuer's keys signed it")
+
+
+def _is_thumbprint(kid: str) -> bool:
+    """A bare RFC 7638 JWK thumbprint (or its URN form): it names a key but says where not."""
+    if kid.startswith("urn:ietf:params:oauth:jwk-thumbprint:"):
+        return True
+    return ":" not in kid and "/" not in kid and len(kid) == 43
 
 
 def _credential(claims: Mapping[str, Any]) -> dict[str, Any]:
