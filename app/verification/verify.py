@@ -15,6 +15,7 @@ A badge baked into a PNG or SVG keeps the format of its payload; a "baked" check
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -162,8 +163,14 @@ def _from_bytes(session: Session, data: bytes, *, where: str) -> VerificationRes
     _not_a_credential(session, data, "this is")
 
 
+_SD_JWT = re.compile(rb"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*~[A-Za-z0-9_~.-]*")
+
+
 def _not_a_credential(session: Session, data: bytes, subject: str) -> NoReturn:
     """A PDF, a photo or a text file: nothing Skillproof could ever verify (it can be removed)."""
+    if _SD_JWT.fullmatch(data.strip()):
+        detail = "an SD-JWT (selective disclosure) credential: Skillproof does not handle these yet"
+        session.halt("format", detail, Verdict.UNSUPPORTED)
     session.halt(
         "format",
         f"{NOT_A_CREDENTIAL}: {subject} {describe_file(data)}. {NOT_A_BADGE}",
