@@ -37,9 +37,12 @@ from app.models.ranking import (
     SkillMapping,
     StackRule,
 )
+from app.models.recruiting import CandidateNote, ShareLink
 from app.models.security import OrganizationWebhook, RateLimitCounter, UserSession
 
 __all__ = [
+    "CandidateNote",
+    "ShareLink",
     "OrganizationWebhook",
     "RateLimitCounter",
     "UserSession",

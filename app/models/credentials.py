@@ -79,6 +79,7 @@ class Credential(TenantModel):
     recipient = peewee.CharField(max_length=16, default="skipped")
     recipient_detail = peewee.TextField(default="")
     skills_json = peewee.TextField(default="[]")
+    assertion_id = peewee.CharField(max_length=500, null=True)  # the id the credential declares
     last_checked_at = UTCDateTimeField(null=True)
     next_check_at = UTCDateTimeField(default=utcnow, index=True)
     attempts = peewee.IntegerField(default=0)
@@ -90,7 +91,10 @@ class Credential(TenantModel):
     created_at = UTCDateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("candidate", "dedupe_key"), True),)
+        indexes = (
+            (("candidate", "dedupe_key"), True),
+            (("organization", "assertion_id"), False),  # migration 009
+        )
 
     @property
     def pending(self) -> bool:

@@ -375,6 +375,7 @@ def _evidence_fields(result: VerificationResult) -> dict[str, object]:
         "recipient": result.recipient.value,
         "recipient_detail": result.recipient_detail or "",
         "skills_json": json.dumps(_skills_of(result)),
+        "assertion_id": (result.credential_id or "")[:500] or None,
     }
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from app.models import Candidate, Credential, CredentialImage
 from app.services import candidates as candidate_service
-from app.services import receipts, verification
+from app.services import identity, receipts, verification
 from app.web import wording
 from app.web.auth import can_change
 from app.web.htmx import render, see_other
@@ -27,7 +27,10 @@ def _context(credential: Credential) -> dict[str, Any]:
     skills = json.loads(credential.skills_json or "[]")
     checks = result.get("checks", [])
     candidate = Candidate.get_by_id(credential.candidate_id)
+    conflicts = identity.conflicts(credential.organization_id, candidate.id)
     return {
+        "contested": identity.conflicted_credentials(conflicts).get(credential.id, []),
+        "shared_address": [c for c in conflicts if c.kind == "email"],
         "credential": credential,
         "candidate": candidate,
         "emails": candidate_service.emails_of(candidate),

@@ -1,0 +1,232 @@
+"""Identity conflicts between candidates (a shared e-mail, a credential two people claim) and
+merging two records of one person.
+
+Conflicts are worked out from the data each time, never stored: they appear the moment a second
+candidate claims an address or a badge, and disappear once the records are merged or corrected.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import peewee
+
+from app.db import write_transaction
+from app.models import (
+    Alert,
+    Candidate,
+    CandidateEmail,
+    CandidateNote,
+    Credential,
+    CredentialImage,
+    Organization,
+    ShareLink,
+    ShortlistEntry,
+    User,
+    VerificationRun,
+    normalise_email,
+    utcnow,
+)
+from app.services import candidates as candidate_service
+from app.services.accounts import audit
+
+
+class MergeError(ValueError):
+    """Two records that cannot be merged; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Claimant:
+    """A candidate who holds the contested address or credential."""
+
+    candidate_id: int
+    name: str
+    credential_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One address or one credential claimed by more than one candidate."""
+
+    kind: str  # "email" | "credential"
+    subject: str  # the address, or the credential's name
+    claimants: tuple[Claimant, ...]
+
+    def others(self, candidate_id: int) -> list[Claimant]:
+        return [c for c in self.claimants if c.candidate_id != candidate_id]
+
+    def credential_of(self, candidate_id: int) -> int | None:
+        return next(
+            (c.credential_id for c in self.claimants if c.candidate_id == candidate_id), None
+        )
+
+    @property
+    def sentence(self) -> str:
+        names = " and ".join(c.name for c in self.claimants)
+        if self.kind == "email":
+            return f"{names} share the e-mail address {self.subject}."
+        return f"{names} both claim the credential “{self.subject}”."
+
+
+def owners_of(
+    organization: Organization | int, emails: Iterable[str], exclude: int | None = None
+) -> list[tuple[str, Candidate]]:
+    """(address, candidate) for every given address another candidate already has."""
+    addresses = [normalise_email(e) for e in emails]
+    if not addresses:
+        return []
+    query = (
+        Candidate.of(organization)
+        .select(Candidate, CandidateEmail.email)
+        .join(CandidateEmail)
+        .where(CandidateEmail.email.in_(addresses))
+        .order_by(Candidate.name, Candidate.id)
+    )
+    if exclude is not None:
+        query = query.where(Candidate.id != exclude)
+    return [(row.candidateemail.email, row) for row in query]
+
+
+def conflicts(organization: Organization | int, candidate_id: int | None = None) -> list[Conflict]:
+    """Every identity conflict of the organisation, or only those involving one candidate."""
+    return _email_conflicts(organization, candidate_id) + _credential_conflicts(
+        organization, candidate_id
+    )
+
+
+def _email_conflicts(organization: Organization | int, candidate_id: int | None) -> list[Conflict]:
+    shared = (
+        CandidateEmail.select(CandidateEmail.email)
+        .join(Candidate)
+        .where(Candidate.organization == organization)
+        .group_by(CandidateEmail.email)
+        .having(peewee.fn.COUNT(CandidateEmail.candidate.distinct()) > 1)
+    )
+    if candidate_id is not None:
+        mine = CandidateEmail.select(CandidateEmail.email).where(
+            CandidateEmail.candidate == candidate_id
+        )
+        shared = shared.where(CandidateEmail.email.in_(mine))
+    rows = (
+        CandidateEmail.select(CandidateEmail.email, Candidate.id, Candidate.name)
+        .join(Candidate)
+        .where((Candidate.organization == organization) & CandidateEmail.email.in_(shared))
+        .order_by(CandidateEmail.email, Candidate.name, Candidate.id)
+        .tuples()
+    )
+    grouped: dict[str, list[Claimant]] = defaultdict(list)
+    for email, cid, name in rows:
+        grouped[email].append(Claimant(cid, name))
+    return [Conflict("email", email, tuple(people)) for email, people in grouped.items()]
+
+
+def _credential_conflicts(
+    organization: Organization | int, candidate_id: int | None
+) -> list[Conflict]:
+    """A badge two candidates hold: the same link or file, or the same declared assertion id."""
+    found: dict[tuple[str, str], list[Credential]] = {}
+    for field in (Credential.assertion_id, Credential.dedupe_key):
+        contested = (
+            Credential.of(organization)
+            .select(field)
+            .where(field.is_null(False))
+            .group_by(field)
+            .having(peewee.fn.COUNT(Credential.candidate.distinct()) > 1)
+        )
+        if candidate_id is not None:
+            mine = Credential.select(field).where(Credential.candidate == candidate_id)
+            contested = contested.where(field.in_(mine))
+        rows = (
+            Credential.of(organization)
+            .select(Credential, Candidate.id, Candidate.name)
+            .join(Candidate)
+            .where(field.in_(contested))
+            .order_by(Candidate.name, Credential.id)
+        )
+        for row in rows:
+            found.setdefault((field.name, getattr(row, field.name)), []).append(row)
+    seen: set[frozenset[int]] = set()
+    result = []
+    for held in found.values():
+        ids = frozenset(c.id for c in held)
+        if ids in seen:  # the same pair found by link and by assertion id
+            continue
+        seen.add(ids)
+        subject = next((c.achievement_name for c in held if c.achievement_name), "") or (
+            held[0].source_url or held[0].source_name or "a credential"
+        )
+        claimants = tuple(Claimant(c.candidate_id, c.candidate.name, c.id) for c in held)
+        result.append(Conflict("credential", subject, claimants))
+    return result
+
+
+def conflicted_credentials(conflicts_found: Sequence[Conflict]) -> dict[int, list[Claimant]]:
+    """For each contested credential id, the other candidates who claim it."""
+    others: dict[int, list[Claimant]] = {}
+    for conflict in conflicts_found:
+        if conflict.kind != "credential":
+            continue
+        for claimant in conflict.claimants:
+            if claimant.credential_id is not None:
+                others[claimant.credential_id] = conflict.others(claimant.candidate_id)
+    return others
+
+
+def merge(keep: Candidate, other: Candidate, actor: User) -> Candidate:
+    """Fold `other` into `keep`: addresses, credentials with their history, notes, shortlists.
+
+    A credential both hold (the same link or file) keeps one row; the duplicate's verification
+    runs move to it, so no history is lost. `other` is deleted afterwards.
+    """
+    if keep.id == other.id or keep.organization_id != other.organization_id:
+        raise MergeError("Choose two different candidates of your organisation.")
+    with write_transaction():
+        emails = candidate_service.emails_of(keep) + candidate_service.emails_of(other)
+        _move_credentials(keep, other)
+        CandidateNote.update(candidate=keep).where(CandidateNote.candidate == other).execute()
+        ShareLink.update(candidate=keep).where(ShareLink.candidate == other).execute()
+        _move_shortlists(keep, other)
+        if other.notes.strip():
+            keep.notes = "\n\n".join(part for part in (keep.notes, other.notes) if part.strip())
+        keep.updated_at = utcnow()
+        keep.save()
+        CandidateEmail.delete().where(CandidateEmail.candidate == other).execute()
+        candidate_service._set_emails(keep, emails)
+        other.delete_instance()
+        audit(keep.organization_id, actor, "candidate.merge", "candidate", f"{other.id}>{keep.id}")
+    candidate_service.refresh_state(keep.id)
+    return keep
+
+
+def _move_credentials(keep: Candidate, other: Candidate) -> None:
+    held = {
+        key: cid
+        for key, cid in Credential.select(Credential.dedupe_key, Credential.id)
+        .where(Credential.candidate == keep)
+        .tuples()
+    }
+    for credential in Credential.select().where(Credential.candidate == other):
+        twin = held.get(credential.dedupe_key)
+        if twin is None:
+            credential.candidate = keep
+            credential.save()
+            continue
+        VerificationRun.update(credential=twin).where(
+            VerificationRun.credential == credential
+        ).execute()
+        taken = Alert.select(Alert.key).where(Alert.credential == twin)
+        Alert.update(credential=twin).where(
+            (Alert.credential == credential) & Alert.key.not_in(taken)
+        ).execute()
+        CredentialImage.delete().where(CredentialImage.credential == credential).execute()
+        credential.delete_instance(recursive=False)
+
+
+def _move_shortlists(keep: Candidate, other: Candidate) -> None:
+    kept_roles = ShortlistEntry.select(ShortlistEntry.role).where(ShortlistEntry.candidate == keep)
+    ShortlistEntry.update(candidate=keep).where(
+        (ShortlistEntry.candidate == other) & ShortlistEntry.role.not_in(kept_roles)
+    ).execute()
+    ShortlistEntry.delete().where(ShortlistEntry.candidate == other).execute()
