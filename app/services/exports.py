@@ -30,14 +30,17 @@ def safe_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def candidates_csv(organization: Organization | int) -> str:
-    """Every candidate with their credentials and verdicts, one row per credential."""
+def candidates_csv(organization: Organization | int, only: list[int] | None = None) -> str:
+    """Every candidate (or `only` these) with their credentials and verdicts, one row each."""
     emails = _emails_by_candidate(organization)
     credentials = _credentials_by_candidate(organization)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CANDIDATE_HEADER)
-    for candidate in Candidate.of(organization).order_by(Candidate.name, Candidate.id):
+    chosen = Candidate.of(organization)
+    if only is not None:
+        chosen = chosen.where(Candidate.id.in_(only))
+    for candidate in chosen.order_by(Candidate.name, Candidate.id):
         person = [safe_cell(candidate.name), safe_cell(emails[candidate.id]), candidate.state]
         rows = [_credential_cells(c) for c in credentials[candidate.id]] or [[""] * 8]
         writer.writerows(person + row for row in rows)

@@ -206,7 +206,8 @@ def crosswalk(organization: Organization | int) -> list[CrosswalkItem]:
     index = taxonomy_index()
     taxonomy = {s.id: s for s in Skill.select().where(Skill.organization.is_null())}
     items = []
-    for skill in Skill.select().where(Skill.organization == organization).order_by(Skill.name):
+    own = Skill.select().where((Skill.organization == organization) & (Skill.source == "evidence"))
+    for skill in own.order_by(Skill.name):
         if skill.normalised in confirmed:
             continue
         matches = index.suggest(skill.name, 3, rejected.get(skill.normalised, ()))

@@ -68,13 +68,18 @@ def _register_blueprints(app: Flask) -> None:
     from app.web import (
         account,
         alerts,
+        audit,
         auth,
+        bulk,
         candidates,
         credentials,
         dashboard,
+        identities,
         imports,
         issuers,
+        notes,
         operations,
+        reports,
         roles,
         settings,
         skills,
@@ -82,7 +87,8 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     blueprints = (auth, dashboard, candidates, credentials, imports, roles, alerts, operations)
-    for module in (*blueprints, skills, issuers, stacks, settings, account):
+    recruiting = (bulk, notes, identities, reports, audit)
+    for module in (*blueprints, *recruiting, skills, issuers, stacks, settings, account):
         app.register_blueprint(module.bp)
     from app.web import api
 

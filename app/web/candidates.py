@@ -9,9 +9,16 @@ from flask import Blueprint, Response, get_flashed_messages, request, url_for
 from flask_login import current_user, login_required
 from peewee import fn
 
-from app.models import Candidate, CandidateEmail, CandidateState, Credential, VerificationRun
+from app.models import (
+    Candidate,
+    CandidateEmail,
+    CandidateState,
+    Credential,
+    RoleProfile,
+    VerificationRun,
+)
 from app.services import candidates as candidate_service
-from app.services import exports, intake, wakeup
+from app.services import exports, identity, intake, notes, sharing, wakeup
 from app.services import skills as skill_service
 from app.services.candidates import CandidateError, CredentialFilter
 from app.services.verification import credentials_of, progress_token
@@ -24,6 +31,13 @@ from app.web.tenancy import get_or_404, org_id
 LONG_POLL_SECONDS = 10.0
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
+BULK_ACTIONS = {
+    "archive": "Archive",
+    "restore": "Restore",
+    "shortlist": "Add to a role's shortlist",
+    "reverify": "Verify again now",
+    "export": "Export CSV",
+}
 STATE_LABELS = {
     "": "Any state",
     CandidateState.VERIFIED.value: "All verified",
@@ -94,6 +108,9 @@ def _list_context(
         "state_labels": STATE_LABELS,
         "form": form or {},
         "errors": errors or {},
+        "owners": [],
+        "roles": list(RoleProfile.of(org_id()).order_by(RoleProfile.title)),
+        "bulk_actions": BULK_ACTIONS,
         "emails": _emails_of(page.items),
         "tallies": _tallies_of(page.items),
         "pending": any(c.state == CandidateState.PENDING.value for c in page.items),
@@ -146,6 +163,10 @@ def create() -> Response:
     try:
         emails = candidate_service.parse_emails(form["emails"])
         urls = intake.pasted_urls(form["links"])
+        owners = identity.owners_of(org_id(), emails)
+        if owners and request.form.get("confirm_duplicate") != "1":
+            context = {**_list_context(form), "owners": owners}
+            return render("candidates/index.html", "add_candidate", status=409, **context)
         candidate = candidate_service.create(
             current_user.organization, form["name"], emails, form["notes"], actor=current_user
         )
@@ -180,8 +201,14 @@ def _reasons_of(credentials: list[Credential]) -> dict[int, str]:
 def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
     token = progress_token(candidate)  # read first: a change after it makes the next poll return
     credentials = credentials_of(candidate)
+    conflicts = identity.conflicts(org_id(), candidate.id)
     return {
         "progress_token": token,
+        "conflicts": conflicts,
+        "contested": identity.conflicted_credentials(conflicts),
+        # Only the blocks that show them call these (not the credential list's polling).
+        "notes_of": notes.of,
+        "scores_of": sharing.scores_of,
         "candidate": candidate,
         "reasons": _reasons_of(credentials),
         "emails": candidate_service.emails_of(candidate),
@@ -338,6 +365,11 @@ def delete(candidate_id: int) -> Response:
 @login_required
 def export() -> Response:
     """Every candidate with their credentials and verdicts, as CSV."""
-    response = Response(exports.candidates_csv(org_id()), mimetype="text/csv")
+    return csv_response()
+
+
+def csv_response(only: list[int] | None = None) -> Response:
+    """The organisation's candidates (or only these ids) with their credentials, as CSV."""
+    response = Response(exports.candidates_csv(org_id(), only), mimetype="text/csv")
     response.headers["Content-Disposition"] = "attachment; filename=skillproof-candidates.csv"
     return response

@@ -13,7 +13,14 @@ from tests.conftest import AuthActions
 from tests.support.builders import build_user
 
 # The password-reset pages are for people who cannot sign in: tests/web/test_password_reset.py
-PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.forgot_password", "auth.reset_password"}
+# reports.shared: opened by a signed share link instead (tests/web/test_sharing.py)
+PUBLIC_ENDPOINTS = {
+    "static",
+    "auth.login",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "reports.shared",
+}
 
 
 def _routes(app: Flask) -> list[tuple[str, str, str]]:

@@ -7,7 +7,18 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.models import Alert, Credential, ImportBatch, Organization, Role, RoleProfile, User
+from app.models import (
+    Alert,
+    Credential,
+    ImportBatch,
+    Organization,
+    Role,
+    RoleProfile,
+    ShareLink,
+    Skill,
+    User,
+    utcnow,
+)
 from app.services import api_tokens, intake
 from app.services import candidates as candidate_service
 from tests.conftest import AuthActions
@@ -31,6 +42,10 @@ def test_every_object_route_is_404_for_another_organisation(
             organization=org, credential=credential, kind="changed", key="k", message="m"
         ).id,
         "token_id": api_tokens.create(org, "ATS", "write").token.id,
+        "link_id": ShareLink.create(
+            organization=org, candidate=candidate, nonce_hash="0" * 64, expires_at=utcnow()
+        ).id,
+        "skill_id": Skill.create(organization=org, name="Own", normalised="own").id,
     }
     stranger = build_user(other_org, "admin@globex.test", Role.ADMIN)
     auth.login(stranger.email)
@@ -40,6 +55,8 @@ def test_every_object_route_is_404_for_another_organisation(
             continue  # API routes: tests/web/test_api_tenancy.py, with tokens
         if rule.endpoint == "auth.reset_password":
             continue  # its argument is a signed link, not an object id: test_password_reset.py
+        if rule.endpoint == "reports.shared":
+            continue  # no organisation: a signed token names the report (test_sharing.py)
         url = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(ids[m.group(1)]), rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             response = client.open(url, method=method, data={"name": "x", "role": "admin"})

@@ -1,0 +1,83 @@
+"""Reading the audit trail: every entry of an organisation, filtered and paged, in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import peewee
+
+from app.models import AuditEntry, Organization, User
+
+PAGE_SIZE = 50
+ACTION_LABELS = {
+    "candidate.delete": "Candidate deleted",
+    "candidate.merge": "Candidates merged",
+    "candidate.bulk.archive": "Candidates archived (bulk)",
+    "candidate.bulk.restore": "Candidates restored (bulk)",
+    "candidate.bulk.reverify": "Re-verification requested (bulk)",
+    "candidate.bulk.shortlist": "Candidates shortlisted (bulk)",
+    "note.added": "Note added",
+    "share.created": "Share link created",
+    "share.revoked": "Share link revoked",
+    "share.opened": "Share link opened",
+    "share.refused": "Expired or revoked share link refused",
+    "shortlist.added": "Added to a shortlist",
+    "shortlist.removed": "Removed from a shortlist",
+    "role.created": "Role created",
+    "role.updated": "Role updated",
+    "role.deleted": "Role deleted",
+    "role.skill_set": "Role skill set",
+    "role.skill_removed": "Role skill removed",
+    "skill.created": "Skill added",
+    "skill.updated": "Skill edited",
+    "issuer.tier_set": "Issuer trust changed",
+    "stack.created": "Stack rule created",
+    "stack.deleted": "Stack rule deleted",
+    "ranking.exported": "Ranking exported",
+    "user.create": "User created",
+    "user.update": "User changed",
+    "api_token.create": "API token created",
+    "api_token.revoke": "API token revoked",
+}
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[AuditEntry]
+    number: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def label(action: str) -> str:
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    if action.startswith("api."):
+        return "API request"
+    return action.replace(".", " ").replace("_", " ").capitalize()
+
+
+def actions(organization: Organization | int) -> list[str]:
+    """The distinct actions recorded, for the filter."""
+    query = AuditEntry.of(organization).select(AuditEntry.action).distinct()
+    return sorted(row.action for row in query)
+
+
+def page(organization: Organization | int, action: str = "", number: int = 1) -> AuditPage:
+    """One page of entries, newest first, each with its actor."""
+    query = AuditEntry.of(organization)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    total = query.count()
+    number = max(1, min(number, max(1, -(-total // PAGE_SIZE))))
+    entries = list(
+        query.select(AuditEntry, User)
+        .join(User, peewee.JOIN.LEFT_OUTER, on=(AuditEntry.actor == User.id))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .paginate(number, PAGE_SIZE)
+    )
+    return AuditPage(entries, number, total)
