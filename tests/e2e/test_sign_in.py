@@ -17,7 +17,8 @@ def test_admin_signs_in_sees_dashboard_and_signs_out(page: Page, live_server: Li
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     SignInPage(page, live_server.url).open().sign_in(live_server.admin_email, live_server.password)
-    expect(page.get_by_role("heading", name="Acme Hiring")).to_be_visible()
+    expect(page.get_by_role("heading", name="Worklist", level=1)).to_be_visible()
+    expect(page.get_by_text("Acme Hiring:")).to_be_visible()
     layout = Layout(page)
     expect(layout.navigation().get_by_role("link", name="Settings")).to_be_visible()
     layout.sign_out()
