@@ -153,7 +153,7 @@ def test_cancelling_kills_the_heavy_lane_child() -> None:
     stop.set()
     try:
         with cancellable(stop), pytest.raises(Cancelled):
-            lane.run(canon._parsed_then, (canon._check_here, "{}"))
+            lane.run(canon._check_here, {})
         assert lane.started == 1
         assert not lane.running()
     finally:

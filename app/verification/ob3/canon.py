@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from collections.abc import Callable, Mapping
@@ -27,8 +26,9 @@ MAX_EXPANSION_STEPS = 60_000  # elements pyld's expansion visits
 MAX_QUADS = 5_000
 MAX_BLANK_NODES = 2_000
 MAX_WORK = 20_000  # hash rounds of RDFC-1.0: n-degree hashes plus the permutations they try
-# Documents past either of these (commas, characters of JSON) go to the heavy lane (a child
-# process), not this thread. The largest credentials of the corpus hold ~550 values, 17 kB.
+# Documents past either of these (JSON values, characters of strings and keys) go to the heavy
+# lane (a child process), not this thread. The largest credentials of the corpus hold ~550
+# values and 17 kB.
 LANE_VALUES = 800
 LANE_TEXT = 64 * 1024
 # The bundled contexts hold well over pyld's default 100 type-scoped contexts; a cache that
@@ -237,27 +237,36 @@ def canonize_jcs(document: Mapping[str, Any]) -> bytes:
 
 
 def _run(function: Callable[[Mapping[str, Any]], T], document: Mapping[str, Any]) -> T:
-    """Small documents in this thread; large ones in the heavy lane, so they delay no one.
-
-    Sized from its JSON text (the C encoder, a few milliseconds for a megabyte): walking a
-    large document in Python here would itself hold up this process's other checks.
-    """
+    """Small documents in this thread; large ones in the heavy lane, so they delay no one."""
     checkpoint()
-    try:
-        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    except (TypeError, ValueError) as exc:
-        raise invalid("json-ld", "is not a JSON document") from exc
-    if len(text) > LANE_TEXT or text.count(",") > LANE_VALUES:
-        result: T = HEAVY.run(_parsed_then, (function, text))
+    if _heavy(document):
+        result: T = HEAVY.run(function, dict(document))
         return result
     return function(document)
 
 
-def _parsed_then(call: tuple[Callable[[Mapping[str, Any]], T], str]) -> T:
-    """In the heavy lane's process: parse the JSON text, then run the function on it."""
-    function, text = call
-    document: Mapping[str, Any] = json.loads(text)
-    return function(document)
+def _heavy(document: Any) -> bool:
+    """More than LANE_VALUES values or LANE_TEXT characters of strings and keys.
+
+    Counting stops as soon as the answer is known, so sizing a large document costs this
+    thread (and the other checks sharing its interpreter) next to nothing.
+    """
+    values, text = 0, 0
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            text += len(node)
+        elif isinstance(node, Mapping | list):
+            values += len(node)
+            if isinstance(node, Mapping):
+                text += sum(len(key) for key in node if isinstance(key, str))
+            if values > LANE_VALUES or text > LANE_TEXT:
+                return True
+            stack.extend(node.values() if isinstance(node, Mapping) else node)
+        if text > LANE_TEXT:
+            return True
+    return False
 
 
 def _check_here(document: Mapping[str, Any]) -> None:
