@@ -13,6 +13,9 @@ from app.ranking.policy import Policy
 from app.ranking.stacks import apply_stacks
 from app.ranking.suggest import ClaimIndex, Suggestion, suggestions
 
+# Verdicts that say something is wrong with the candidate's claim, not merely unproven.
+RED_FLAG_VERDICTS = frozenset({"revoked", "recipient_mismatch"})
+
 
 @dataclass(frozen=True, slots=True)
 class SkillRow:
@@ -24,6 +27,7 @@ class SkillRow:
     factors: Factors | None
     points: float  # contribution to the 0-100 score
     max_points: float
+    flags: tuple[Evidence, ...] = ()  # revoked or someone else's credentials claiming the skill
 
     @property
     def strength(self) -> float:
@@ -54,6 +58,15 @@ class CandidateScore:
     @property
     def meets_required(self) -> bool:
         return not self.missing_required
+
+    @property
+    def red_flags(self) -> tuple[Evidence, ...]:
+        """Revoked and someone else's credentials that claim the role's skills, each once."""
+        seen: dict[int, Evidence] = {}
+        for row in self.rows:
+            for item in row.flags:
+                seen.setdefault(item.credential_id, item)
+        return tuple(seen.values())
 
     @property
     def coverage(self) -> float:
@@ -103,15 +116,18 @@ def _row(
 ) -> SkillRow:
     max_points = 100.0 * requirement.weight / total_weight if total_weight else 0.0
     best: tuple[float, int, Evidence, SkillClaim, Factors] | None = None
-    for item, claim in pool.get(requirement.skill_id, ()):
+    pairs = pool.get(requirement.skill_id, ())
+    flags = tuple(dict.fromkeys(item for item, _ in pairs if item.verdict in RED_FLAG_VERDICTS))
+    for item, claim in pairs:
         found = factors(item, claim, requirement, policy, now)
         key = (found.strength, -item.credential_id)
         if best is None or key > (best[0], best[1]):
             best = (found.strength, -item.credential_id, item, claim, found)
     if best is None or best[0] <= 0:
-        return SkillRow(requirement, None, None, None, 0.0, max_points)
+        return SkillRow(requirement, None, None, None, 0.0, max_points, flags)
     _, _, item, claim, found = best
-    return SkillRow(requirement, item, claim, found, max_points * found.strength, max_points)
+    points = max_points * found.strength
+    return SkillRow(requirement, item, claim, found, points, max_points, flags)
 
 
 def rank(scores: Iterable[CandidateScore], profile: Profile) -> list[CandidateScore]:

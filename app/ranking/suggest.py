@@ -61,7 +61,7 @@ def _for_row(
         if gain > 0:
             text = _text(kind, item, requirement)
             options.append(Suggestion(kind, text, gain, requirement.skill_id, item.credential_id))
-    if not options and not row.met:
+    if not options and not row.met and not row.flags:  # a red flag is shown, not advice to add
         options.append(_add(requirement, row.max_points))
     return options
 

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from app.models import Candidate, RoleProfile
+from app.models import Candidate, Credential, RoleProfile
 from app.ranking import CandidateScore, Importance
 from app.services import ranking as ranking_service
 from app.services import roles as role_service
@@ -126,6 +126,14 @@ def explain(role_id: int, candidate_id: int) -> Response:
             for row in score.rows
             if row.claim
         },
+        red_flags=list(
+            Credential.of(org_id())
+            .where(
+                (Credential.candidate == candidate)
+                & Credential.verdict.in_(["revoked", "recipient_mismatch"])
+            )
+            .order_by(Credential.id)
+        ),
         stack_members={
             e.credential_id: [ranking.credential_names.get(m, "") for m in e.members]
             for e in score.stacks

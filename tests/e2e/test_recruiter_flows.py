@@ -323,3 +323,34 @@ def test_every_verdict_icon_is_drawn_not_left_to_a_font(
     expect(icon).to_have_count(1)
     box = icon.bounding_box()
     assert box is not None and box["width"] > 4 and box["height"] > 4
+
+
+def test_the_ranking_explanation_names_red_flags(
+    page: Page, live_server: LiveServer, issuer: LocalIssuer
+) -> None:
+    from tests.support.test_issuer import Case
+
+    zed = candidate_service.create(_org(), "Zed Robotics", [DEFAULT_EMAIL])
+    revoked, borrowed = intake.add_urls(
+        zed,
+        [issuer.hosted("r1", Case.REVOKED).url, issuer.hosted("w1", Case.WRONG_RECIPIENT).url],
+    )
+    _wait_for_verdict(revoked.id, "revoked")
+    _wait_for_verdict(borrowed.id, "recipient_mismatch")
+    role = _role("Robotics engineer", {"Robot programming": (Importance.REQUIRED, 5)})
+    _sign_in(page, live_server)
+    page.goto(f"{live_server.url}/roles/{role.id}")
+    row = page.locator("#ranking tbody tr").filter(has_text="Zed Robotics")
+    expect(row).to_contain_text("Red flags: 2")
+
+    row.get_by_role("link", name="Zed Robotics").click()
+    expect(page.get_by_role("heading", name="Skill by skill")).to_be_visible()
+    flags = page.get_by_role("region", name="Red flags")
+    expect(flags.get_by_role("listitem")).to_have_count(2)
+    expect(flags).to_contain_text("Revoked by its issuer")
+    expect(flags).to_contain_text("Awarded to someone else, not to Zed Robotics")
+    skill_row = page.get_by_role("row").filter(has_text="Robot programming")
+    expect(skill_row).to_contain_text("Revoked by its issuer:")
+    expect(skill_row).not_to_contain_text("No verified evidence")
+    expect(page.get_by_text("Add verified evidence of Robot programming")).to_have_count(0)
+    assert_accessible(page, "explanation with red flags")

@@ -165,3 +165,18 @@ def test_a_credential_serves_only_one_of_two_overlapping_stacks() -> None:
 
 def test_policy_version_is_named() -> None:
     assert Policy().version == POLICY_VERSION and POLICY_VERSION
+
+
+def test_a_revoked_or_someone_elses_credential_is_a_red_flag_not_advice_to_add_evidence() -> None:
+    result = score(cred(1, SQL, verdict="revoked"), cred(2, SQL, verdict="recipient_mismatch"))
+    sql_row = result.rows[0]
+    assert [item.credential_id for item in sql_row.flags] == [1, 2]
+    assert [item.credential_id for item in result.red_flags] == [1, 2]
+    assert not any("SQL" in s.text for s in result.suggestions)
+    assert result.score == 0.0  # flagged credentials still earn nothing
+
+
+def test_an_unproven_skill_without_red_flags_still_gets_the_advice_to_add_evidence() -> None:
+    result = score(cred(1, PYTHON))
+    assert result.red_flags == ()
+    assert "Add verified evidence of SQL (required skill)" in [s.text for s in result.suggestions]

@@ -76,7 +76,9 @@ def test_explanation_names_the_credential_its_factors_and_what_would_raise_the_s
     page = client.get(f"/roles/{role.id}/candidates/{people['bo'].id}").text
     assert "Python for Data" in page and "trust 0.70 (unknown)" in page
     assert "Resolve" not in page  # a revoked credential cannot be resolved
-    assert "Add verified evidence of SQL (required skill)" in page
+    # Bo's only SQL credential is revoked: named as a red flag, not hidden behind advice to add
+    assert "Add verified evidence of SQL" not in page and "No verified evidence" not in page
+    assert "Red flags" in page and "Revoked by its issuer" in page and "Old SQL" in page
     assert "Missing required: SQL" in page
 
 
