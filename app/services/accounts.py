@@ -95,6 +95,10 @@ def create_organization(name: str, slug: str, time_zone: str = "UTC") -> Organiz
     return Organization.create(name=name.strip() or slug, slug=slug, time_zone=time_zone)
 
 
+def users_of(organization: Organization | int) -> list[User]:
+    return list(User.of(organization).order_by(User.email))
+
+
 def create_user(
     organization: Organization,
     email: str,

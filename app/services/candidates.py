@@ -25,6 +25,7 @@ from app.models import (
 )
 from app.services.accounts import EMAIL_PATTERN, AccountError, audit
 from app.services.search import fold
+from app.verification.result import Verdict
 
 PAGE_SIZE = 25
 MAX_NOTES = 10_000  # as the API's and every web form's text fields
@@ -181,6 +182,38 @@ def _set_emails(candidate: Candidate, emails: Sequence[str]) -> None:
 def emails_of(candidate: Candidate) -> list[str]:
     query = CandidateEmail.select(CandidateEmail.email).where(CandidateEmail.candidate == candidate)
     return [row.email for row in query.order_by(CandidateEmail.id)]
+
+
+def emails_by_candidate(candidate_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Each candidate's addresses in one query (a list page's rows), in the order added."""
+    emails: dict[int, list[str]] = {candidate_id: [] for candidate_id in candidate_ids}
+    query = (
+        CandidateEmail.select(CandidateEmail.candidate, CandidateEmail.email)
+        .where(CandidateEmail.candidate.in_(list(emails)))
+        .order_by(CandidateEmail.id)
+    )
+    for row in query:
+        emails[row.candidate_id].append(row.email)
+    return emails
+
+
+def verdict_tallies(candidate_ids: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
+    """Each candidate's settled credentials counted by verdict (one grouped query), verified
+    first, then in the order Verdict lists them."""
+    tallies: dict[int, dict[str, int]] = {candidate_id: {} for candidate_id in candidate_ids}
+    query = (
+        Credential.select(Credential.candidate, Credential.verdict, peewee.fn.COUNT(Credential.id))
+        .where(Credential.candidate.in_(list(tallies)) & (Credential.status == "done"))
+        .group_by(Credential.candidate, Credential.verdict)
+        .tuples()
+    )
+    for candidate_id, verdict, count in query:
+        tallies[candidate_id][verdict or "unknown"] = count
+    order = {verdict.value: n for n, verdict in enumerate(Verdict)}
+    return {
+        cid: sorted(counts.items(), key=lambda item: order.get(item[0], 99))
+        for cid, counts in tallies.items()
+    }
 
 
 def find_by_email(organization: Organization | int, email: str) -> Candidate | None:

@@ -117,6 +117,10 @@ def requirements_of(role: RoleProfile) -> list[RoleSkill]:
     )
 
 
+def roles_of(organization: Organization | int) -> list[RoleProfile]:
+    return list(RoleProfile.of(organization).order_by(RoleProfile.title, RoleProfile.id))
+
+
 def with_requirement_counts(organization: Organization | int) -> list[tuple[RoleProfile, int]]:
     """The organisation's roles by title, each with how many skills it asks for (one query)."""
     count = peewee.fn.COUNT(RoleSkill.id)

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import peewee
 
@@ -425,6 +426,23 @@ def _cleaned(data: bytes) -> tuple[str, bytes] | None:
         return None
 
 
+def stored_image(credential: Credential) -> CredentialImage | None:
+    """The credential's sanitised badge image, if one was fetched or baked."""
+    return (
+        CredentialImage.of(credential.organization_id)
+        .where(CredentialImage.credential == credential)
+        .first()
+    )
+
+
+def has_image(credential: Credential) -> bool:
+    return bool(
+        CredentialImage.select(CredentialImage.id)
+        .where(CredentialImage.credential == credential)
+        .exists()
+    )
+
+
 def _store_image(credential: Credential, content_type: str, data: bytes) -> None:
     digest = hashlib.sha256(data).hexdigest()
     if digest in statements.image_digests(credential.id):
@@ -465,6 +483,24 @@ def progress_token(candidate: Candidate) -> str:
     state = Candidate.select(Candidate.state).where(Candidate.id == candidate).scalar()
     text = repr((state, list(rows)))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def latest_checks(credential_ids: Sequence[int]) -> dict[int, tuple[str, list[dict[str, Any]]]]:
+    """Each credential's latest run as (verdict, checks), in two queries however many."""
+    if not credential_ids:
+        return {}
+    latest = (
+        VerificationRun.select(peewee.fn.MAX(VerificationRun.id))
+        .where(VerificationRun.credential.in_(list(credential_ids)))
+        .group_by(VerificationRun.credential)
+    )
+    query = VerificationRun.select(
+        VerificationRun.credential, VerificationRun.verdict, VerificationRun.result_json
+    ).where(VerificationRun.id.in_(latest))
+    return {
+        run.credential_id: (run.verdict, json.loads(run.result_json).get("checks", []))
+        for run in query
+    }
 
 
 def credentials_of(candidate: Candidate) -> list[Credential]:

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response, get_flashed_messages, request, url_for
 from flask_login import current_user, login_required
-from peewee import fn
 
-from app.models import (
-    Candidate,
-    CandidateEmail,
-    CandidateState,
-    Credential,
-    RoleProfile,
-    VerificationRun,
-)
+from app.models import Candidate, CandidateState, Credential
 from app.services import candidates as candidate_service
 from app.services import exports, identity, intake, notes, sharing, wakeup
+from app.services import roles as role_service
 from app.services import skills as skill_service
 from app.services.candidates import CandidateError, CredentialFilter
-from app.services.verification import credentials_of, progress_token
+from app.services.verification import credentials_of, latest_checks, progress_token
 from app.verification.result import Verdict
 from app.web import wording
 from app.web.auth import can_change
@@ -109,42 +101,11 @@ def _list_context(
         "form": form or {},
         "errors": errors or {},
         "owners": [],
-        "roles": list(RoleProfile.of(org_id()).order_by(RoleProfile.title)),
+        "roles": role_service.roles_of(org_id()),
         "bulk_actions": BULK_ACTIONS,
-        "emails": _emails_of(page.items),
-        "tallies": _tallies_of(page.items),
+        "emails": candidate_service.emails_by_candidate([c.id for c in page.items]),
+        "tallies": candidate_service.verdict_tallies([c.id for c in page.items]),
         "pending": any(c.state == CandidateState.PENDING.value for c in page.items),
-    }
-
-
-def _emails_of(candidates: list[Candidate]) -> dict[int, list[str]]:
-    """Every listed candidate's addresses in one query, not one query per row."""
-    emails: dict[int, list[str]] = {candidate.id: [] for candidate in candidates}
-    query = (
-        CandidateEmail.select(CandidateEmail.candidate, CandidateEmail.email)
-        .where(CandidateEmail.candidate.in_(list(emails)))
-        .order_by(CandidateEmail.id)
-    )
-    for row in query:
-        emails[row.candidate_id].append(row.email)
-    return emails
-
-
-def _tallies_of(candidates: list[Candidate]) -> dict[int, list[tuple[str, int]]]:
-    """Each listed candidate's credentials counted by verdict, in one grouped query."""
-    tallies: dict[int, dict[str, int]] = {candidate.id: {} for candidate in candidates}
-    query = (
-        Credential.select(Credential.candidate, Credential.verdict, fn.COUNT(Credential.id))
-        .where(Credential.candidate.in_(list(tallies)) & (Credential.status == "done"))
-        .group_by(Credential.candidate, Credential.verdict)
-        .tuples()
-    )
-    for candidate_id, verdict, count in query:
-        tallies[candidate_id][verdict or "unknown"] = count
-    order = {verdict.value: n for n, verdict in enumerate(Verdict)}
-    return {
-        cid: sorted(counts.items(), key=lambda item: order.get(item[0], 99))
-        for cid, counts in tallies.items()
     }
 
 
@@ -178,23 +139,11 @@ def create() -> Response:
 
 
 def _reasons_of(credentials: list[Credential]) -> dict[int, str]:
-    """Each settled, unverified credential's plain reason from its latest run (one query)."""
+    """Each settled, unverified credential's plain reason from its latest run."""
     ids = [c.id for c in credentials if not c.pending and c.verdict not in (None, "verified")]
-    if not ids:
-        return {}
-    latest = (
-        VerificationRun.select(fn.MAX(VerificationRun.id))
-        .where(VerificationRun.credential.in_(ids))
-        .group_by(VerificationRun.credential)
-    )
-    query = VerificationRun.select(
-        VerificationRun.credential, VerificationRun.verdict, VerificationRun.result_json
-    ).where(VerificationRun.id.in_(latest))
     return {
-        run.credential_id: wording.verdict_reason(
-            run.verdict, json.loads(run.result_json).get("checks", [])
-        )
-        for run in query
+        credential_id: wording.verdict_reason(verdict, checks)
+        for credential_id, (verdict, checks) in latest_checks(ids).items()
     }
 
 

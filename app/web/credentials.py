@@ -8,13 +8,13 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
-from app.models import Candidate, Credential, CredentialImage
+from app.models import Candidate, Credential
 from app.services import candidates as candidate_service
 from app.services import identity, receipts, verification
 from app.web import wording
 from app.web.auth import can_change
 from app.web.htmx import render, see_other
-from app.web.tenancy import get_or_404, org_id
+from app.web.tenancy import get_or_404
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
@@ -43,9 +43,7 @@ def _context(credential: Credential) -> dict[str, Any]:
         "skills": [s for s in skills if s.get("kind") != "tag"],
         "tags": [s["name"] for s in skills if s.get("kind") == "tag"],
         "runs": runs,
-        "has_image": CredentialImage.select()
-        .where(CredentialImage.credential == credential)
-        .exists(),
+        "has_image": verification.has_image(credential),
     }
 
 
@@ -107,7 +105,7 @@ def _download(body: dict[str, Any], filename: str) -> Response:
 def image(credential_id: int) -> Response:
     """The badge image, sanitised and served from our origin in a sandbox."""
     credential = get_or_404(Credential, credential_id)
-    stored = CredentialImage.of(org_id()).where(CredentialImage.credential == credential).first()
+    stored = verification.stored_image(credential)
     if stored is None:
         return Response(PLACEHOLDER, mimetype="image/svg+xml", headers=_image_headers())
     return Response(bytes(stored.data), mimetype=stored.content_type, headers=_image_headers())

@@ -16,7 +16,7 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 
 def _page(status: int = 200, **extra: object) -> Response:
-    users = User.of(current_user.organization_id).order_by(User.email)
+    users = accounts.users_of(current_user.organization_id)
     context = {
         "users": users,
         "roles": list(Role),
