@@ -63,6 +63,8 @@ bench: setup
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/ranking.py
 	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/ranking_sweep.py
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

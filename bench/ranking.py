@@ -137,7 +137,9 @@ def profile_cold(role_id: int) -> tuple[float, float]:
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
-    ranking_service.compute(role, "cold", datetime.now(UTC))
+    ranking_service.compute(
+        role, ranking_service.data_state(role.organization_id), datetime.now(UTC)
+    )
     profiler.disable()
     elapsed = time.perf_counter() - started
     stats = pstats.Stats(profiler)

@@ -1,14 +1,17 @@
 """Benchmark: OB 3.0 Data Integrity verification, Skillproof in-process vs DCC verifier-core.
 
-    .venv/bin/python bench/verify_ob3.py [-n 200] [--no-peer]
+    .venv/bin/python bench/verify_ob3.py [-n 200] [--latency 0.02] [--no-peer]
 
 Signs N OpenBadgeCredentials (did:key, eddsa-rdfc-2022, each with a BitstringStatusListEntry),
-serves them and one status list on 127.0.0.1, then times:
-  1. Skillproof: fetch each credential through the SafeFetcher and verify_vc, in one process
-     (the status list is revalidated on every credential, as in production);
-  2. DCC verifier-core via ../shared/peers/verify_dcc.mjs --cases (skipped when absent);
-and prints credentials per second and the ratio, plus the CPU cost of canonicalising one
-credential with pyld (what Skillproof uses) and pyoxigraph.
+serves them and one status list on 127.0.0.1 (each response `latency` late), then times:
+  1. whole processes, as a script feels them, on the first 5 and 14 credentials (median of 3)
+     and on all N: `skillproof verify` at its default concurrency and at --concurrency 1, and
+     DCC verifier-core (`node ../shared/peers/verify_dcc.mjs URL ...`); goal >= 2x on small
+     batches;
+  2. in one process, sequentially: Skillproof's fetch + verify_vc against the sum of
+     verifier-core's own per-credential times (the status list is revalidated every time);
+and prints the CPU cost of canonicalising one credential with pyld (what Skillproof uses) and
+pyoxigraph.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -52,9 +56,10 @@ class StaticServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self) -> None:
+    def __init__(self, latency: float = 0.0) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.bodies: dict[str, bytes] = {}
+        self.latency = latency
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}{path}"
@@ -74,6 +79,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         body = self.server.bodies.get(self.path)  # type: ignore[attr-defined]
+        time.sleep(self.server.latency)  # type: ignore[attr-defined]
         self.send_response(200 if body is not None else 404)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body or b"")))
@@ -111,6 +117,50 @@ def time_skillproof(urls: list[str]) -> float:
             if result.verdict is not Verdict.VERIFIED:
                 raise SystemExit(f"{url}: {result.verdict} {[c.detail for c in result.checks]}")
         return time.perf_counter() - started
+
+
+SKILLPROOF = ROOT / ".venv" / "bin" / "skillproof"
+SMALL_BATCHES = (5, 14)
+REPEAT_SMALL = 3
+GOAL = 2.0
+
+
+def whole_process(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Seconds one process took, and how many JSON lines it printed."""
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=PEERS, check=False)
+    seconds = time.perf_counter() - started
+    return seconds, sum(line.startswith("{") for line in done.stdout.splitlines())
+
+
+def median_seconds(command: list[str], times: int, env: dict[str, str] | None = None) -> float:
+    runs = [whole_process(command, env) for _ in range(times)]
+    return statistics.median(seconds for seconds, _ in runs)
+
+
+def compare_processes(urls: list[str], with_peer: bool) -> list[float]:
+    """Whole-process times on small batches and on all; returns the small batches' ratios."""
+    env = {**os.environ, "SKILLPROOF_ENV": "test", "SKILLPROOF_ALLOW_PRIVATE_HOSTS": "127.0.0.1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    peer = with_peer and (PEERS / "node_modules").is_dir()
+    ratios = []
+    for size in (*SMALL_BATCHES, len(urls)):
+        batch, times = urls[:size], REPEAT_SMALL if size in SMALL_BATCHES else 1
+        ours = median_seconds([str(SKILLPROOF), "verify", "--json", *batch], times, env)
+        serial = median_seconds(
+            [str(SKILLPROOF), "verify", "--json", "--concurrency", "1", *batch], times, env
+        )
+        line = f"{size:>4} credentials: skillproof {ours:5.2f} s, at concurrency 1 {serial:5.2f} s"
+        if peer:
+            theirs = median_seconds(["node", str(PEERS / "verify_dcc.mjs"), *batch], times)
+            line += (
+                f", verifier-core {theirs:5.2f} s -> {theirs / ours:4.1f}x"
+                f" ({theirs / serial:.1f}x at concurrency 1)"
+            )
+            if size in SMALL_BATCHES:
+                ratios.append(theirs / ours)
+        print(line)
+    return ratios
 
 
 def time_dcc(urls: list[str]) -> float | None:
@@ -178,10 +228,20 @@ def _json(value: Any) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200, help="credentials to verify")
+    parser.add_argument("--latency", type=float, default=0.02, help="seconds per response")
     parser.add_argument("--no-peer", action="store_true", help="skip DCC verifier-core")
     args = parser.parse_args()
-    with StaticServer() as server:
+    with StaticServer(args.latency) as server:
         urls = build_set(args.n, server)
+        print(
+            f"OB 3.0 Data Integrity credentials, {args.latency * 1000:.0f} ms per response,"
+            f" whole processes (small batches: median of {REPEAT_SMALL})"
+        )
+        ratios = compare_processes(urls, not args.no_peer)
+        if ratios:
+            verdict = "ok" if min(ratios) >= GOAL else "BELOW TARGET"
+            print(f"small batches: {min(ratios):.1f}x verifier-core ({verdict}: goal >= {GOAL}x)")
+        print("in one process, one credential after another:")
         ours = time_skillproof(urls)
         print(f"skillproof      {args.n} credentials in {ours:.2f} s = {args.n / ours:.1f} creds/s")
         theirs = None if args.no_peer else time_dcc(urls)

@@ -54,6 +54,7 @@ class Organization(BaseModel):
     slug = peewee.CharField(max_length=64, unique=True)
     time_zone = peewee.CharField(max_length=64, default="UTC")
     created_at = UTCDateTimeField(default=utcnow)
+    evidence_revision = peewee.BigIntegerField(default=0)  # bumped when ranking evidence changes
 
     @classmethod
     def by_slug(cls, slug: str) -> Self | None:

@@ -88,6 +88,10 @@ class Credential(TenantModel):
     claimed_by = peewee.CharField(max_length=64, null=True)
     claimed_until = UTCDateTimeField(null=True)
     claim_token = peewee.CharField(max_length=32, null=True)  # fences a claim's writes
+    # The organisation's evidence revision when this credential's ranking evidence last changed,
+    # and a digest of that evidence (verdict, staleness, name, issuer, dates, skills).
+    evidence_revision = peewee.BigIntegerField(default=0)
+    evidence_sha256 = peewee.CharField(max_length=64, default="")
     created_at = UTCDateTimeField(default=utcnow)
 
     class Meta:

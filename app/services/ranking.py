@@ -22,7 +22,6 @@ from app.models import (
     RankingSettings,
     RoleProfile,
     User,
-    VerificationRun,
 )
 from app.ranking import (
     CandidateScore,
@@ -36,7 +35,7 @@ from app.ranking import (
     rank,
     score_candidate,
 )
-from app.ranking.taxonomy import Label, normalise
+from app.ranking.taxonomy import normalise
 from app.services import roles as role_service
 from app.services import skills as skill_service
 from app.services.accounts import audit
@@ -56,6 +55,7 @@ class RoleRanking:
     scores: list[CandidateScore]
     credential_names: dict[int, str] = field(default_factory=dict)
     computed_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    state: DataState | None = None  # what it was computed from
     # Derived once per computed ranking (data only: markup belongs to the views).
     _places: list[tuple[int, bool]] = field(default_factory=list, repr=False)
     _filtered: dict[tuple[bool, int], list[tuple[tuple[int, bool], CandidateScore]]] = field(
@@ -107,21 +107,32 @@ class RoleRanking:
         return self._filtered[key]
 
 
-_cache: OrderedDict[tuple[int, str], RoleRanking] = OrderedDict()
+_cache: OrderedDict[int, RoleRanking] = OrderedDict()  # by role id
 _lock = threading.Lock()
-_computing = threading.Lock()
+_org_locks: dict[int, threading.Lock] = defaultdict(threading.Lock)
 
 
-def token(organization: Organization | int) -> str:
-    """Changes whenever a verification finishes, a credential arrives, a candidate is added,
-    edited, archived or deleted (the count), or a ranking input changes; one cheap round trip,
-    so pages can ask every few seconds.
-    """
+@dataclass(frozen=True)
+class DataState:
+    """What a ranking was computed from: the organisation's evidence revision (bumped only when
+    a credential's verdict or evidence changes, not on every run) and everything else."""
+
+    evidence: int
+    others: tuple[object, ...]
+
+    @property
+    def token(self) -> str:
+        text = "|".join(str(part) for part in (self.evidence, *self.others))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def data_state(organization: Organization | int) -> DataState:
+    """One cheap round trip (indexed maxima and a count), so pages can ask every few seconds."""
     fn = peewee.fn
     org = organization.id if isinstance(organization, Organization) else organization
     row = (
         Organization.select(
-            VerificationRun.of(org).select(fn.MAX(VerificationRun.id)),
+            Organization.evidence_revision,
             Credential.of(org).select(fn.MAX(Credential.id)),
             Candidate.of(org).select(fn.COUNT(Candidate.id)),
             Candidate.of(org).select(fn.MAX(Candidate.updated_at)),
@@ -130,39 +141,56 @@ def token(organization: Organization | int) -> str:
         .where(Organization.id == org)
         .tuples()
         .first()
-    )
-    parts = [str(value) for value in (row or ())]
-    return hashlib.sha256("|".join([*parts, date.today().isoformat()]).encode()).hexdigest()[:16]
+    ) or (0,)
+    return DataState(int(row[0] or 0), (*row[1:], date.today().isoformat()))
+
+
+def token(organization: Organization | int) -> str:
+    """Changes whenever a credential's verdict or evidence changes, a credential arrives, a
+    candidate is added, edited, archived or deleted, or a ranking input changes."""
+    return data_state(organization).token
 
 
 def ranking_for(role: RoleProfile, now: datetime | None = None) -> RoleRanking:
-    """The role's ranking, recomputed only when the organisation's data changed."""
-    current = token(role.organization_id)
-    key = (role.id, current)
-    with _lock:
-        cached = _cache.get(key)
+    """The role's ranking, recomputed only when the organisation's data changed: for changed
+    evidence, only the candidates whose credentials changed are scored again."""
+    state = data_state(role.organization_id)
+    cached = _cached(role.id, state)
+    if cached is not None:
+        return cached
+    # One computation per organisation at a time; other organisations never wait for it.
+    with _org_locks[role.organization_id]:
+        cached = _cached(role.id, state)
         if cached is not None:
-            _cache.move_to_end(key)
             return cached
-    with _computing:  # concurrent requests wait for one computation instead of repeating it
         with _lock:
-            cached = _cache.get(key)
-        if cached is not None:
-            return cached
-        result = compute(role, current, now or datetime.now(UTC))
+            previous = _cache.get(role.id)
+        moment = now or datetime.now(UTC)
+        if previous is not None and previous.state.others == state.others:
+            result = update(previous, state, moment)
+        else:
+            result = compute(role, state, moment)
     with _lock:
-        _cache[key] = result
+        _cache[role.id] = result
+        _cache.move_to_end(role.id)
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return result
 
 
-def compute(role: RoleProfile, current: str, now: datetime) -> RoleRanking:
+def _cached(role_id: int, state: DataState) -> RoleRanking | None:
+    with _lock:
+        found = _cache.get(role_id)
+        if found is None or found.state != state:
+            return None
+        _cache.move_to_end(role_id)
+        return found
+
+
+def compute(role: RoleProfile, state: DataState, now: datetime) -> RoleRanking:
     """Load every candidate's evidence and score it against the role profile."""
     organization = role.organization_id
-    evidence, names, unmatched = load_evidence(organization)
-    if unmatched and skill_service.add_evidence_skills(organization, unmatched):
-        evidence, names, _ = load_evidence(organization)
+    evidence, names = load_evidence(organization)
     policy = Policy(tier_factors=role_service.tier_factors(organization))
     profile = profile_of(role)
     stacks = stack_rules(organization)
@@ -186,7 +214,44 @@ def compute(role: RoleProfile, current: str, now: datetime) -> RoleRanking:
         for candidate_id, name in people
     ]
     return RoleRanking(
-        role.id, current, policy, profile, rank(scores, profile), _display(evidence), now
+        role.id, state.token, policy, profile, rank(scores, profile), _display(evidence), now, state
+    )
+
+
+def update(previous: RoleRanking, state: DataState, now: datetime) -> RoleRanking:
+    """The previous ranking with only the candidates whose evidence changed since scored again."""
+    organization = (
+        RoleProfile.select(RoleProfile.organization).where(RoleProfile.id == previous.role_id)
+    ).scalar()
+    changed = Credential.of(organization).where(
+        Credential.evidence_revision > previous.state.evidence
+    )
+    affected = {row.candidate_id for row in changed.select(Credential.candidate).distinct()}
+    evidence, names = load_evidence(organization, affected)
+    stacks = stack_rules(organization)
+    scores = {score.candidate_id: score for score in previous.scores}
+    for candidate_id in affected & scores.keys():
+        scores[candidate_id] = score_candidate(
+            candidate_id,
+            scores[candidate_id].name,
+            previous.profile,
+            evidence.get(candidate_id, []),
+            policy=previous.policy,
+            now=now,
+            stacks=stacks,
+            names=names,
+        )
+    display = {**previous.credential_names, **_display(evidence)}
+    ranked = rank(list(scores.values()), previous.profile)
+    return RoleRanking(
+        previous.role_id,
+        state.token,
+        previous.policy,
+        previous.profile,
+        ranked,
+        display,
+        now,
+        state,
     )
 
 
@@ -206,9 +271,11 @@ def profile_of(role: RoleProfile) -> Profile:
 
 
 def load_evidence(
-    organization: Organization | int,
-) -> tuple[dict[int, list[Evidence]], dict[int, str], list[Label]]:
-    """Every credential of the organisation's active candidates, as ranking evidence."""
+    organization: Organization | int, candidates: set[int] | None = None
+) -> tuple[dict[int, list[Evidence]], dict[int, str]]:
+    """Every credential of the organisation's active candidates (or of these), as evidence.
+
+    Read only: skills the taxonomy lacks were added when the evidence was stored."""
     index = skill_service.build_index(organization)
     resolver = skill_service.ClaimResolver(index, skill_service.evidence_skill_ids(organization))
     tiers = role_service.tiers_of(organization)
@@ -229,6 +296,8 @@ def load_evidence(
         .join(Candidate)
         .where(Candidate.archived == False)  # noqa: E712
     )
+    if candidates is not None:
+        query = query.where(Credential.candidate.in_(sorted(candidates)))
     evidence: dict[int, list[Evidence]] = defaultdict(list)
     names: dict[int, str] = {}
     # Raw rows: peewee's per-value conversion would double the time at 100,000 credentials.
@@ -249,7 +318,7 @@ def load_evidence(
                 claims=resolver.claims(skills),
             )
         )
-    return evidence, names, list(resolver.unmatched.values())
+    return evidence, names
 
 
 def _utc(value: object) -> datetime | None:

@@ -265,7 +265,8 @@ def set_factors(organization: Organization, actor: User, factors: dict[Tier, flo
 
 
 def tier_factors(organization: Organization | int) -> dict[Tier, float]:
-    settings = settings_of(organization)
+    # Read only (ranking is computed on GET): an organisation without settings has the defaults.
+    settings = RankingSettings.of(organization).first() or RankingSettings()
     return {tier: min(1.0, max(0.0, float(getattr(settings, tier.value)))) for tier in Tier}
 
 

@@ -128,6 +128,27 @@ def add_evidence_skills(organization: Organization | int, labels: Iterable[Label
     return added
 
 
+_remembered: set[tuple[int, str]] = set()  # (organisation, skills_json) handled in this process
+REMEMBERED_MAX = 10_000
+
+
+def remember_evidence_skills(organization: int, skills_json: str) -> int:
+    """Add the skills a credential's stored evidence aligns to that the taxonomy lacks.
+
+    Called when evidence is stored, so that computing a ranking (a GET) never writes; each
+    distinct skills text is resolved once per process.
+    """
+    if skills_json in ("", "[]") or (organization, skills_json) in _remembered:
+        return 0
+    resolver = ClaimResolver(build_index(organization), evidence_skill_ids(organization))
+    resolver.claims(skills_json)
+    added = add_evidence_skills(organization, resolver.unmatched.values())
+    if len(_remembered) >= REMEMBERED_MAX:
+        _remembered.clear()
+    _remembered.add((organization, skills_json))
+    return added
+
+
 def sync_evidence_skills(organization: Organization | int) -> int:
     """Scan the organisation's credentials and add the skills the taxonomy lacks."""
     resolver = ClaimResolver(build_index(organization), evidence_skill_ids(organization))

@@ -23,6 +23,8 @@ STATE_FIELDS = (
     Credential.candidate,
     Credential.status,
     Credential.verdict,
+    Credential.stale,
+    Credential.evidence_sha256,
     Credential.attempts,
     Credential.queued_trigger,
     Credential.queued_by,

@@ -20,12 +20,14 @@ from app.models import (
     Credential,
     CredentialImage,
     CredentialStatus,
+    Organization,
     User,
     VerificationRun,
     utcnow,
 )
 from app.services import alerts, images, prepared, statements, wakeup
 from app.services import candidates as candidate_service
+from app.services import skills as skill_service
 from app.verification.fetcher import ACCEPT_IMAGE, ACCEPT_JSON, Fetcher, FetchError, FetchResponse
 from app.verification.result import Verdict, VerificationResult
 from app.verification.source import Source
@@ -341,6 +343,7 @@ def _apply(
     }
     if not keep_last_good:
         fields.update(_evidence_fields(result))
+    fields.update(_evidence_revision(credential, fields))
     status = CredentialStatus.DONE.value
     if credential.status == CredentialStatus.QUEUED.value:
         # "Verify again" was pressed while this run was under way: honour it, don't swallow it.
@@ -356,6 +359,52 @@ def _apply(
         statements.update_credential(credential.id, {**fields, **release}, None)
     else:  # verified outside the queue while a worker holds it: leave that claim alone
         statements.update_credential(credential.id, fields, None)
+
+
+def _evidence_revision(credential: Credential, fields: dict[str, object]) -> dict[str, object]:
+    """A new evidence revision for the organisation when what ranking reads changed: cached
+    rankings then rescore this candidate only; a re-verification that changed nothing (most of
+    a nightly pass) leaves them alone."""
+    digest = credential.evidence_sha256
+    if "skills_json" in fields:  # evidence was read again (not kept from the last good run)
+        digest = hashlib.sha256(repr([fields[name] for name in RANKED_FIELDS]).encode()).hexdigest()
+    unchanged = (
+        digest == credential.evidence_sha256
+        and fields["verdict"] == credential.verdict
+        and fields["stale"] == bool(credential.stale)
+    )
+    if unchanged:
+        return {}
+    if "skills_json" in fields:
+        skill_service.remember_evidence_skills(
+            credential.organization_id, str(fields["skills_json"])
+        )
+    return {
+        "evidence_sha256": digest,
+        "evidence_revision": _next_evidence_revision(credential.organization_id),
+    }
+
+
+def _next_evidence_revision(organization_id: int) -> int:
+    """Bump the organisation's evidence revision (inside the run's transaction: on PostgreSQL
+    the row lock orders the bumps as their commits, so a reader never misses one)."""
+    Organization.update(evidence_revision=Organization.evidence_revision + 1).where(
+        Organization.id == organization_id
+    ).execute()
+    query = Organization.select(Organization.evidence_revision).where(
+        Organization.id == organization_id
+    )
+    return int(query.scalar() or 0)
+
+
+RANKED_FIELDS = (
+    "achievement_name",
+    "issuer_name",
+    "issuer_url",
+    "issued_on",
+    "expires",
+    "skills_json",
+)
 
 
 def _evidence_fields(result: VerificationResult) -> dict[str, object]:
