@@ -22,14 +22,15 @@ $(STAMP): pyproject.toml $(LOCK)
 
 setup: $(STAMP)
 
-## make lock: re-resolve requirements/*.txt from pyproject.toml (newest versions within its bounds)
+## make lock: re-resolve requirements/*.txt from pyproject.toml, keeping every pin that still fits;
+## make lock UPGRADE=1: move every pin to the newest version within pyproject's bounds
 UV_COMPILE := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes
 # Needs only uv (pinned in the current lock), not an installable project: pyproject may already
 # name a dependency the current lock lacks.
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(BIN)/uv || $(PIP) install --require-hashes -r $(LOCK)
-	$(UV_COMPILE) pyproject.toml requirements/build.in --extra dev --upgrade -o requirements/dev.txt
+	$(UV_COMPILE) pyproject.toml requirements/build.in --extra dev $(if $(UPGRADE),--upgrade) -o requirements/dev.txt
 	$(UV_COMPILE) pyproject.toml -c requirements/dev.txt -o requirements/runtime.txt
 
 ## make run: set up, migrate, seed the demo organisation, serve on 127.0.0.1:$(PORT)
