@@ -1,7 +1,9 @@
 """The few places that lean on a library's non-public behaviour, pinned to the reviewed versions.
 
-httpx and httpcore are used through their public interfaces only (netbackend.SocketStream and
-PoolTransport replace httpcore's private SyncStream and httpx's `transport._pool`). pyld offers
+httpx and httpcore are used through their public interfaces (netbackend.SocketStream and
+PoolTransport replace httpcore's private SyncStream and httpx's `transport._pool`), except that
+app/verification/__init__.py stands in for httpx's private `_main` module to skip loading its
+command line. pyld offers
 no public hook for a processed-context memo or a canonicalization work limit, and peewee none
 for "this row is as read from the database"; those uses are checked here against the version in
 the lock, so `make lock` moving one of them fails until someone reviews the code against it.
@@ -28,7 +30,12 @@ from tests.support.ob3_builders import IssuerKit, build_credential
 
 ROOT = Path(__file__).resolve().parents[2]
 # Distribution -> the version its private uses were last reviewed against (see module docstring).
-REVIEWED = {"pyld": "3.3.0", "peewee": "4.5.3"}
+REVIEWED = {"pyld": "3.3.0", "peewee": "4.5.3", "httpx": "0.28.1"}
+USES = {
+    "pyld": "app/verification/ob3/canon.py",
+    "peewee": "app/services/prepared.py",
+    "httpx": "app/verification/__init__.py",
+}
 
 
 def _locked(name: str) -> str:
@@ -43,10 +50,13 @@ def test_the_lock_holds_the_reviewed_version_of_libraries_used_beyond_their_publ
     name: str,
 ) -> None:
     assert _locked(name) == REVIEWED[name], (
-        f"the lock moved {name} to {_locked(name)}: review its private uses "
-        "(app/verification/ob3/canon.py for pyld, app/services/prepared.py for peewee), "
+        f"the lock moved {name} to {_locked(name)}: review its private uses in {USES[name]}, "
         "then update REVIEWED"
     )
+
+
+def test_httpx_still_imports_its_command_line_from_the_module_the_verifier_stands_in_for() -> None:
+    assert "from ._main import main" in inspect.getsource(httpx)
 
 
 def test_pyld_still_has_the_methods_canon_overrides_with_their_signatures() -> None:
