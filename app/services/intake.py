@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import peewee
@@ -143,23 +144,33 @@ def _insert_new_links(
     if not wanted:
         return []
     now = utcnow()
-    values: dict[str, object] = {}
-    for n, (key, url) in enumerate(wanted.items()):
-        row = {
-            "organization": candidate.organization_id,
-            "candidate": candidate.id,
-            "dedupe_key": key,
-            "source_url": url,
-            "source_host": host_of(url),
-            "import_batch": batch.id if batch else None,
-            "queued_trigger": "import" if batch else "user",
-            "next_check_at": now,
-            "created_at": now,
-        }
-        values.update({f"{n}.{name}": value for name, value in row.items()})
-    count = len(wanted)
-    prepared.execute(("intake-insert", count), lambda: _insert_query(count), **values)
+    _insert_rows([_link_row(candidate, key, url, batch, now) for key, url in wanted.items()])
     return list(wanted)
+
+
+def _link_row(
+    candidate: Candidate, key: str, url: str, batch: ImportBatch | None, now: datetime
+) -> dict[str, object]:
+    return {
+        "organization": candidate.organization_id,
+        "candidate": candidate.id,
+        "dedupe_key": key,
+        "source_url": url,
+        "source_host": host_of(url),
+        "import_batch": batch.id if batch else None,
+        "queued_trigger": "import" if batch else "user",
+        "next_check_at": now,
+        "created_at": now,
+    }
+
+
+def _insert_rows(rows: Sequence[dict[str, object]]) -> None:
+    """Insert credential rows (each with every name in _INSERTED), skipping duplicates."""
+    if not rows:
+        return
+    values = {f"{n}.{name}": value for n, row in enumerate(rows) for name, value in row.items()}
+    count = len(rows)
+    prepared.execute(("intake-insert", count), lambda: _insert_query(count), **values)
 
 
 _INSERTED = (
@@ -425,25 +436,81 @@ def import_csv(
             organization=organization, filename=filename[:255], created_by=actor
         )
     candidates: dict[int, Candidate] = {}
+    created: set[int] = set()
     for chunk in _write_chunks(preview.valid_rows):
         with bounded_write():
-            known = _known_by_email(organization, [row for row, _links in chunk])
-            queued: set[int] = set()
-            for row, links in chunk:
-                candidate = candidates.get(row.line)
-                if candidate is None:
-                    candidate = _upsert(organization, row, batch, actor, known)
-                    candidates[row.line] = candidate
-                if _insert_new_links(candidate, links, batch):
-                    queued.add(candidate.id)
-            # Each has a queued credential now: pending, without recomputing from every row.
-            Candidate.update(state=CandidateState.PENDING.value).where(
-                Candidate.id.in_(list(queued))
-            ).execute()
+            queued = _import_chunk(organization, chunk, batch, actor, candidates, created)
             batch.save()
         if queued:
             wakeup.work_queued()
     return batch
+
+
+def _import_chunk(
+    organization: Organization,
+    chunk: list[tuple[CsvRow, list[str]]],
+    batch: ImportBatch,
+    actor: User | None,
+    candidates: dict[int, Candidate],
+    created: set[int],
+) -> set[int]:
+    """One bounded transaction's rows: new candidates, their addresses and links inserted in
+    bulk (a handful of statements, not ten a row); the candidates given new links."""
+    known = _known_by_email(organization, [row for row, _links in chunk])
+    emails: list[dict[str, object]] = []
+    fresh: dict[tuple[int, str], dict[str, object]] = {}
+    queued: set[int] = set()
+    now = utcnow()
+    for row, links in chunk:
+        candidate = candidates.get(row.line)
+        if candidate is None:
+            candidate = _match(row, batch, known)
+            if candidate is None:
+                candidate = _new_candidate(organization, row, batch, actor)
+                created.add(candidate.id)
+                emails += [{"candidate": candidate.id, "email": e} for e in row.emails]
+            candidates[row.line] = candidate
+        if candidate.id in created:  # nothing to look up: it has no credentials yet
+            for url in links:
+                key = "url:" + url_key(url)[:290]
+                fresh.setdefault((candidate.id, key), _link_row(candidate, key, url, batch, now))
+                queued.add(candidate.id)
+        elif _insert_new_links(candidate, links, batch):
+            queued.add(candidate.id)
+    if emails:
+        CandidateEmail.insert_many(emails).execute()
+    _insert_rows(list(fresh.values()))
+    # Each has a queued credential now: pending, without recomputing from every row.
+    Candidate.update(state=CandidateState.PENDING.value).where(
+        Candidate.id.in_(list(queued))
+    ).execute()
+    return queued
+
+
+def _new_candidate(
+    organization: Organization, row: CsvRow, batch: ImportBatch, actor: User | None
+) -> Candidate:
+    batch.candidates_created += 1
+    return Candidate.create(
+        organization=organization, name=row.name.strip()[:200], created_by=actor
+    )
+
+
+def _match(row: CsvRow, batch: ImportBatch, known: dict[str, Candidate]) -> Candidate | None:
+    """The row's candidate found by e-mail (its new addresses added), or None."""
+    candidate = next((known[email] for email in row.emails if email in known), None)
+    if candidate is None:
+        return None
+    addresses = candidate_service.emails_of(candidate)
+    if any(email not in addresses for email in row.emails):
+        candidate_service.update(
+            candidate,
+            candidate.name,
+            addresses + [e for e in row.emails if e not in addresses],
+            candidate.notes,
+        )
+    batch.candidates_updated += 1
+    return candidate
 
 
 def _known_by_email(organization: Organization, rows: Sequence[CsvRow]) -> dict[str, Candidate]:
@@ -475,32 +542,6 @@ def _write_chunks(rows: Sequence[CsvRow]) -> Iterator[list[tuple[CsvRow, list[st
             links += len(piece)
     if chunk:
         yield chunk
-
-
-def _upsert(
-    organization: Organization,
-    row: CsvRow,
-    batch: ImportBatch,
-    actor: User | None,
-    known: dict[str, Candidate],
-) -> Candidate:
-    """The row's candidate, matched by e-mail (its new addresses added) or created."""
-    candidate = next((known[email] for email in row.emails if email in known), None)
-    if candidate is None:
-        batch.candidates_created += 1
-        created = candidate_service.create(organization, row.name, row.emails, actor=actor)
-        known.update(dict.fromkeys(row.emails, created))
-        return created
-    addresses = candidate_service.emails_of(candidate)
-    if any(email not in addresses for email in row.emails):
-        candidate_service.update(
-            candidate,
-            candidate.name,
-            addresses + [e for e in row.emails if e not in addresses],
-            candidate.notes,
-        )
-    batch.candidates_updated += 1
-    return candidate
 
 
 def batch_progress(batch: ImportBatch) -> dict[str, int]:

@@ -49,13 +49,13 @@ def test_a_csv_import_is_written_in_bounded_transactions_and_re_imports_cleanly(
 ) -> None:
     acme = build_org("Acme Hiring", "acme")
     sizes: list[int] = []
-    insert = intake._insert_new_links
+    insert = intake._insert_rows
 
-    def counted(candidate, urls, batch):  # type: ignore[no-untyped-def]
-        sizes.append(len(urls))
-        return insert(candidate, urls, batch)
+    def counted(rows):  # type: ignore[no-untyped-def]
+        sizes.append(len(rows))
+        return insert(rows)
 
-    monkeypatch.setattr(intake, "_insert_new_links", counted)
+    monkeypatch.setattr(intake, "_insert_rows", counted)
     monkeypatch.setattr(intake, "LINKS_PER_WRITE", 40)
     preview = intake.read_csv(acme.id, _csv(rows=30, links_per_row=9) + b"\nBig,big@x.example,")
     preview.rows[-1].links = [f"https://big.example/{k}" for k in range(100)]  # one huge row
@@ -82,13 +82,13 @@ def test_a_bulk_import_lets_another_writer_in_before_it_finishes(
     acme = build_org("Acme Hiring", "acme")
     preview = intake.read_csv(acme.id, _csv(rows=300, links_per_row=10))
     started = threading.Event()
-    insert = intake._insert_new_links
+    insert = intake._insert_rows
 
-    def signalling(candidate, urls, batch):  # type: ignore[no-untyped-def]
+    def signalling(rows):  # type: ignore[no-untyped-def]
         started.set()
-        return insert(candidate, urls, batch)
+        return insert(rows)
 
-    monkeypatch.setattr(intake, "_insert_new_links", signalling)
+    monkeypatch.setattr(intake, "_insert_rows", signalling)
 
     def bulk() -> None:
         with db.connection_context():
