@@ -66,6 +66,7 @@ bench: setup
 	$(BIN)/python bench/sweep.py
 	$(BIN)/python bench/ranking_sweep.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/tenants.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -36,7 +36,7 @@ from app.verification.detect import JsonError, Kind, parse_json, sniff
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CSV_ROWS = 5000
-MAX_CSV_LINKS = 20_000
+MAX_CSV_LINKS = 5_000  # one request's work stays well inside a web worker's timeout
 MAX_PASTED_LINKS = 1_000
 LINKS_PER_WRITE = 250  # rows one intake transaction writes at most
 ROWS_PER_WRITE = 50  # CSV rows (candidates) one import transaction writes at most
@@ -428,7 +428,7 @@ def import_csv(
     """Create or update the valid rows' candidates and queue their links; idempotent.
 
     Written in bounded transactions (ROWS_PER_WRITE candidates, LINKS_PER_WRITE links), so a
-    20,000-link file never holds the write lock for long; the batch's counts grow as it goes,
+    5,000-link file never holds the write lock for long; the batch's counts grow as it goes,
     and an import cut short is finished by importing the same file again.
     """
     with bounded_write():
