@@ -7,8 +7,9 @@ changed reason fails, whatever the upstream verdict is. After a deliberate chang
 
     SKILLPROOF_REPIN=1 .venv/bin/pytest tests/unit/test_corpus_ob2.py tests/unit/test_corpus_ob3.py
 
-and review the diff: every valid signed file we do not call verified must then be listed in
-docs/conformance.md with the ARCHITECTURE.md rule that makes it so (a test checks it).
+review the diff, then regenerate docs/conformance.md with
+`.venv/bin/python -m tests.support.conformance_doc`: every valid signed file we do not call
+verified must be listed with the ARCHITECTURE.md rule that makes it so (tests check the page).
 """
 
 from __future__ import annotations
@@ -152,32 +153,6 @@ def summarise(corpus: str, rows: Iterator[tuple[str, bool]]) -> Summary:
         else:
             no_badge += 1
     return Summary(corpus, counted, agree, unsigned, unsigned_agree, no_badge)
-
-
-def documented_summary(corpus: str) -> str | None:
-    """The summary row for `corpus` in docs/conformance.md."""
-    for line in CONFORMANCE.read_text(encoding="utf-8").splitlines():
-        if line.startswith(f"| {corpus} |"):
-            return line.strip()
-    return None
-
-
-@dataclass(frozen=True)
-class Deviation:
-    path: str
-    verdict: str
-    rule: str
-
-
-def documented_deviations() -> dict[str, Deviation]:
-    """The table of valid signed files we do not call verified, from docs/conformance.md."""
-    rows: dict[str, Deviation] = {}
-    for line in CONFORMANCE.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^\| `([^`]+)` \| `(\w+)` \| (.+?) \|$", line.strip())
-        if match:
-            path, verdict, rule = match.groups()
-            rows[path] = Deviation(path, verdict, rule)
-    return rows
 
 
 def quoted_rules(rule: str) -> list[str]:
