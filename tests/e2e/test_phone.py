@@ -1,0 +1,153 @@
+"""Every screen fits a 390 px phone without sideways scrolling, and axe finds nothing serious on it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from app.models import Credential, ImportBatch, Organization, User
+from app.ranking import Importance
+from app.services import candidates as candidate_service
+from app.services import custom_skills, intake
+from app.services import roles as role_service
+from app.services import skills as skill_service
+from app.services.custom_skills import SkillInput
+from app.services.roles import RequirementInput
+from tests.e2e.conftest import LiveServer
+from tests.e2e.pages import SignInPage
+from tests.e2e.test_accessibility import blocking_violations
+from tests.support.ob2_builders import DEFAULT_EMAIL
+from tests.support.test_issuer import Case, LocalIssuer
+
+pytestmark = pytest.mark.e2e
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def _settled(credentials: list[Credential], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    for credential in credentials:
+        while Credential.get_by_id(credential.id).status != "done":
+            assert time.monotonic() < deadline, "verification did not finish"
+            time.sleep(0.1)
+
+
+def _screens(issuer: LocalIssuer) -> list[str]:
+    """One address per screen, over data that fills its tables with long real values."""
+    organization = Organization.by_slug("acme")
+    admin = User.by_email("admin@acme.test")
+    assert organization is not None and admin is not None
+    grace = candidate_service.create(
+        organization,
+        "Grace Brewster Murray Hopper-Featherstonehaugh",
+        [DEFAULT_EMAIL, "grace.brewster.murray.hopper@navy-research.example.com"],
+        "Prefers remote work.",
+    )
+    credentials = intake.add_urls(
+        grace,
+        [
+            issuer.hosted("valid").url,
+            issuer.hosted("revoked", Case.REVOKED).url,
+            issuer.hosted("typo-in-a-very-long-link-name", Case.NOT_FOUND).url,
+            issuer.signed("tampered", Case.TAMPERED).url,
+        ],
+    )
+    _settled(credentials)
+    role = role_service.create(organization, admin, "Robotics engineer, night shift", "")
+    for name, importance in (
+        ("Robot programming", Importance.REQUIRED),
+        ("SQL", Importance.PREFERRED),
+    ):
+        skill = skill_service.find(organization, name)
+        assert skill is not None
+        role_service.set_requirement(role, admin, RequirementInput(skill, importance, 4))
+    role_service.add_to_shortlist(role, grace, admin)
+    batch = ImportBatch.create(
+        organization=organization, filename="candidates.csv", created_by=admin
+    )
+    own_skill = custom_skills.create(
+        organization,
+        admin,
+        SkillInput("Underwater robot maintenance", "ROV upkeep, subsea robotics servicing"),
+    )
+    return [
+        "/",
+        "/candidates/",
+        f"/candidates/{grace.id}",
+        f"/candidates/{grace.id}/edit",
+        f"/candidates/{grace.id}/report",
+        f"/credentials/{credentials[0].id}",
+        f"/credentials/{credentials[3].id}",
+        "/imports/new",
+        f"/imports/{batch.id}",
+        "/roles/",
+        f"/roles/{role.id}",
+        f"/roles/{role.id}/candidates/{grace.id}",
+        f"/roles/{role.id}/edit",
+        f"/roles/{role.id}/delete",
+        f"/roles/{role.id}/shortlist",
+        f"/roles/{role.id}/shortlist/report",
+        "/skills/",
+        f"/skills/{own_skill.id}/edit",
+        "/skills/crosswalk",
+        "/issuers/",
+        "/stacks/",
+        "/alerts/",
+        "/operations/",
+        "/audit/",
+        "/settings/users",
+        "/settings/tokens",
+        "/account/password",
+        "/api/v1/docs",
+    ]
+
+
+def _overflow(page: Page) -> str:
+    """'' when the page fits the viewport, else how wide it is and what sticks out."""
+    return str(
+        page.evaluate(
+            """() => {
+              const width = document.documentElement.clientWidth;
+              if (document.documentElement.scrollWidth <= width) return "";
+              const wide = [...document.querySelectorAll("body *")]
+                .filter(e => e.getBoundingClientRect().right > width + 1)
+                .slice(0, 3)
+                .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+                          + (e.className && typeof e.className === "string" ? "." + e.className.split(" ")[0] : ""));
+              return `${document.documentElement.scrollWidth}px wide: ${wide.join(", ")}`;
+            }"""
+        )
+    )
+
+
+def test_every_screen_fits_a_390px_phone_and_is_accessible(
+    phone: Page, live_server: LiveServer, issuer: LocalIssuer
+) -> None:
+    screens = _screens(issuer)
+    for path in ("/login", "/password/forgot"):
+        phone.goto(f"{live_server.url}{path}")
+        expect(phone.get_by_role("heading", level=1)).to_be_visible()
+        assert _overflow(phone) == "", f"{path}: {_overflow(phone)}"
+    SignInPage(phone, live_server.url).open().sign_in(live_server.admin_email, live_server.password)
+    expect(phone.get_by_role("navigation", name="Main")).to_be_visible()
+
+    problems = []
+    for path in screens:
+        response = phone.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == 200, path
+        expect(phone.get_by_role("heading", level=1).first).to_be_visible()
+        if overflow := _overflow(phone):
+            problems.append(f"{path}: {overflow}")
+        problems += [f"{path}: {v}" for v in blocking_violations(phone)]
+    assert not problems, "\n".join(problems)
