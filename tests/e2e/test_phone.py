@@ -1,4 +1,4 @@
-"""Every screen fits a 390 px phone without sideways scrolling, and axe finds nothing serious on it."""
+"""Every screen fits a 390 px phone without sideways scrolling; axe finds nothing serious on it."""
 
 from __future__ import annotations
 
@@ -124,7 +124,8 @@ def _overflow(page: Page) -> str:
                 .filter(e => e.getBoundingClientRect().right > width + 1)
                 .slice(0, 3)
                 .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
-                          + (e.className && typeof e.className === "string" ? "." + e.className.split(" ")[0] : ""));
+                          + (typeof e.className === "string" && e.className
+                             ? "." + e.className.split(" ")[0] : ""));
               return `${document.documentElement.scrollWidth}px wide: ${wide.join(", ")}`;
             }"""
         )
