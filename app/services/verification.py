@@ -552,6 +552,15 @@ def latest_checks(credential_ids: Sequence[int]) -> dict[int, tuple[str, list[di
     }
 
 
+def credentials_by_candidate(candidate_ids: Sequence[int]) -> dict[int, list[Credential]]:
+    """Each candidate's credentials in one query (a list page's rows), oldest first."""
+    found: dict[int, list[Credential]] = {candidate_id: [] for candidate_id in candidate_ids}
+    query = Credential.select().where(Credential.candidate.in_(list(found)))
+    for credential in query.order_by(Credential.id):
+        found[credential.candidate_id].append(credential)
+    return found
+
+
 def credentials_of(candidate: Candidate) -> list[Credential]:
     return list(
         Credential.select().where(Credential.candidate == candidate).order_by(Credential.id)

@@ -78,3 +78,16 @@ def test_users_of_lists_the_organisations_users_by_address(
     build_user(org, "a@acme.test", Role.VIEWER)
     build_user(other_org, "c@globex.test", Role.ADMIN)
     assert [u.email for u in accounts.users_of(org)] == ["a@acme.test", "b@acme.test"]
+
+
+def test_credentials_by_candidate_in_one_query_oldest_first(org: Organization) -> None:
+    ada = candidate_service.create(org, "Ada", [])
+    bo = candidate_service.create(org, "Bo", [])
+    first, second = intake.add_urls(ada, ["https://issuer.example/1", "https://issuer.example/2"])
+    with recorded_queries() as queries:
+        found = verification.credentials_by_candidate([ada.id, bo.id])
+    assert {k: [c.id for c in v] for k, v in found.items()} == {
+        ada.id: [first.id, second.id],
+        bo.id: [],
+    }
+    assert len(queries) == 1

@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import url_for
 
-from app.models import Candidate, CandidateEmail, Credential, VerificationRun
+from app.models import Candidate, Credential, VerificationRun
+from app.services import candidates as candidate_service
 from app.services import verification
 from app.services.candidates import MAX_NOTES
 from app.web.api.common import iso
@@ -21,17 +22,12 @@ def candidates(rows: list[Candidate], *, listing: bool = True) -> list[dict[str,
     A list holds 100 candidates: every text in it is bounded, whatever older rows hold.
     """
     ids = [row.id for row in rows]
-    emails: dict[int, list[str]] = {i: [] for i in ids}
-    for email in (
-        CandidateEmail.select().where(CandidateEmail.candidate.in_(ids)).order_by(CandidateEmail.id)
-    ):
-        emails[email.candidate_id].append(email.email)
-    held: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    for credential in (
-        Credential.select().where(Credential.candidate.in_(ids)).order_by(Credential.id)
-    ):
-        held[credential.candidate_id].append(credential_summary(credential))
-    return [_candidate(row, emails[row.id], held[row.id], listing) for row in rows]
+    emails = candidate_service.emails_by_candidate(ids)
+    held = verification.credentials_by_candidate(ids)
+    return [
+        _candidate(row, emails[row.id], [credential_summary(c) for c in held[row.id]], listing)
+        for row in rows
+    ]
 
 
 def candidate(row: Candidate) -> dict[str, Any]:
