@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
+from app import __version__
 from app.config import Settings
 from app.verification.fetcher import Fetcher
 from app.verification.http import SafeFetcher
@@ -31,6 +32,7 @@ def build_fetcher(
         total_timeout=settings.fetch_timeout,
         max_bytes=settings.fetch_max_bytes,
         max_connections=max(connections, 4),
+        version=__version__,
     )
 
 

@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
 
-import certifi
 import httpcore
 import httpx
 
@@ -43,14 +42,16 @@ CHECKED_URL_CACHE = 1024  # the issuer, BadgeClass and image URLs most badges sh
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
-def user_agent() -> str:
-    """'Skillproof/<version> (+credential verifier)'."""
-    import importlib.metadata
+def user_agent(version: str | None = None) -> str:
+    """'Skillproof/<version> (+credential verifier)'; the installed version unless given (the
+    command line gives it: reading package metadata costs a tenth of its start-up)."""
+    if version is None:
+        import importlib.metadata
 
-    try:
-        version = importlib.metadata.version("skillproof")
-    except importlib.metadata.PackageNotFoundError:
-        version = "dev"
+        try:
+            version = importlib.metadata.version("skillproof")
+        except importlib.metadata.PackageNotFoundError:
+            version = "dev"
     return f"Skillproof/{version} (+credential verifier)"
 
 
@@ -61,6 +62,8 @@ def ca_paths_from_environ(environ: Mapping[str, str]) -> tuple[str | None, str |
 
 def make_ssl_context(ca_file: str | None = None, ca_dir: str | None = None) -> ssl.SSLContext:
     """Verify against certifi's CA bundle plus an extra CA file / hashed CA directory."""
+    import certifi  # imported with the first TLS connection (it pulls in importlib.resources)
+
     context = ssl.create_default_context(cafile=certifi.where())
     if ca_file or ca_dir:
         try:
@@ -110,6 +113,7 @@ class SafeFetcher:
         resolver: Resolver = system_resolver,
         connector: Connector = direct_connector,
         max_connections: int = 20,
+        version: str | None = None,
     ) -> None:
         self._allowlist = allowlist
         self._total_timeout = total_timeout
@@ -123,7 +127,9 @@ class SafeFetcher:
         backend = GuardedBackend(
             allowlist, resolver, connector, tls_context=LazyTlsContext(ca_file, ca_dir)
         )
-        self._client = _client(backend, connect_timeout, total_timeout, max_connections)
+        self._client = _client(
+            backend, connect_timeout, total_timeout, max_connections, user_agent(version)
+        )
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str], **options: Any) -> SafeFetcher:
@@ -220,6 +226,7 @@ def _client(
     connect_timeout: float,
     total_timeout: float,
     max_connections: int,
+    agent: str,
 ) -> httpx.Client:
     # The backend's own lazily built context is the one TLS uses; this stand-in (no CAs loaded,
     # so it could verify nothing) only keeps httpcore from building its own.
@@ -235,7 +242,7 @@ def _client(
         network_backend=backend,
     )
     timeout = httpx.Timeout(total_timeout, connect=connect_timeout)
-    headers = {"user-agent": user_agent()}
+    headers = {"user-agent": agent}
     return httpx.Client(
         transport=PoolTransport(pool),
         trust_env=False,
