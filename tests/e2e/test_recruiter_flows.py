@@ -354,3 +354,17 @@ def test_the_ranking_explanation_names_red_flags(
     expect(skill_row).not_to_contain_text("No verified evidence")
     expect(page.get_by_text("Add verified evidence of Robot programming")).to_have_count(0)
     assert_accessible(page, "explanation with red flags")
+
+
+def test_an_add_candidate_error_takes_the_focus_after_the_swap(
+    page: Page, live_server: LiveServer
+) -> None:
+    _sign_in(page, live_server, live_server.recruiter_email)
+    candidates = CandidatesPage(page).open()
+    form = candidates.add_form()
+    form.get_by_label("Name").fill("Bad Address")
+    form.get_by_label("E-mail addresses").fill("not an address")
+    form.get_by_role("button", name="Add candidate").click()
+    expect(form.get_by_role("alert")).to_be_visible()
+    expect(form.get_by_role("alert")).to_be_focused()
+    expect(form.get_by_label("Name")).to_have_value("Bad Address")
