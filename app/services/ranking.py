@@ -40,6 +40,7 @@ from app.services import roles as role_service
 from app.services import skills as skill_service
 from app.services.accounts import audit
 from app.services.exports import safe_cell
+from app.services.issuer_identity import identity_of
 
 CACHE_SIZE = 16
 
@@ -304,15 +305,17 @@ def load_evidence(
     for row in Credential._meta.database.execute(query):
         cid, candidate, name, issuer, issuer_url, verdict, stale, issued, expires, skills = row
         names[cid] = _normalised(name)
+        tier = tiers.get(role_service.issuer_key(issuer_url, issuer), Tier.UNKNOWN)
         evidence[candidate].append(
             Evidence(
                 credential_id=cid,
                 candidate_id=candidate,
                 name=name or "Untitled credential",
-                issuer=issuer,
+                # ranked and explained as what the issuer policy establishes, not its own claim
+                issuer=identity_of(issuer, issuer_url, tier).label,
                 verdict=verdict,
                 stale=bool(stale),
-                tier=tiers.get(role_service.issuer_key(issuer_url, issuer), Tier.UNKNOWN),
+                tier=tier,
                 issued_on=_utc(issued),
                 expires=_utc(expires),
                 claims=resolver.claims(skills),

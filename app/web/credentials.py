@@ -5,20 +5,36 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, request, url_for
+from flask import Blueprint, Response, abort, flash, g, request, url_for
 from flask_login import current_user, login_required
 
 from app.models import Candidate, Credential
+from app.ranking import Tier
 from app.services import candidates as candidate_service
 from app.services import identity, receipts, verification
+from app.services import roles as role_service
+from app.services.issuer_identity import IssuerIdentity, identity_of
 from app.web import wording
 from app.web.auth import can_change
 from app.web.htmx import render, see_other
-from app.web.tenancy import get_or_404
+from app.web.tenancy import get_or_404, org_id
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 OWNERSHIP_CHECKS = {"recipient"}  # "does it belong to this candidate?"; the rest: authentic?
+
+
+@bp.app_context_processor
+def _issuer_identity() -> dict[str, Any]:
+    def issuer_identity(credential: Credential) -> IssuerIdentity:
+        tiers = g.get("issuer_tiers")
+        if tiers is None:
+            tiers = g.issuer_tiers = role_service.tiers_of(org_id())
+        key = role_service.issuer_key(credential.issuer_url, credential.issuer_name)
+        tier = tiers.get(key, Tier.UNKNOWN)
+        return identity_of(credential.issuer_name, credential.issuer_url, tier)
+
+    return {"issuer_identity": issuer_identity}
 
 
 def _context(credential: Credential) -> dict[str, Any]:
