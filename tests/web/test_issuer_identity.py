@@ -61,7 +61,7 @@ def test_the_impostor_ranks_as_its_key_at_the_unknown_weight_even_if_the_real_on
 ) -> None:
     credential, kit = _impostor(org, database_url)
     role_service.set_tier(org, None, "https://aws.amazon.com", FAMOUS, Tier.TRUSTED)
-    evidence, _, _ = ranking_service.load_evidence(org)
+    evidence, _ = ranking_service.load_evidence(org)
     (item,) = evidence[Candidate.get_by_id(credential.candidate_id).id]
     assert item.issuer == f"signed by {kit.id[:16]}…"
     assert item.tier is Tier.UNKNOWN
