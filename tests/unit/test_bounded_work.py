@@ -210,3 +210,20 @@ def test_one_checks_json_ld_work_never_waits_for_anothers(
 def test_checkpoint_is_silent_outside_a_cancellable_block() -> None:
     limits.checkpoint()
     assert not limits.cancelled()
+
+
+def test_a_forked_process_starts_its_own_heavy_lane_child() -> None:
+    lane = HeavyLane()
+    inherited = None
+    try:
+        assert lane.run(canon.measure, {"a": [1, 2]}) == 4
+        inherited = lane._process
+        lane._owner = -1  # as in a worker forked after the parent started its child
+        assert lane.run(canon.measure, {"a": [1]}) == 3
+        assert lane.started == 2
+        assert inherited is not None and inherited.poll() is None  # the parent's, left alone
+    finally:
+        lane.stop()
+        if inherited is not None:
+            inherited.kill()
+            inherited.wait()

@@ -42,6 +42,7 @@ class HeavyLane:
         self._turn = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._connection: Connection | None = None
+        self._owner = os.getpid()  # a forked copy (gunicorn worker) must not share the pipe
         self.started = 0  # child processes started so far (tests read it)
 
     def run(self, function: Callable[[Any], T], argument: Any) -> T:
@@ -86,6 +87,8 @@ class HeavyLane:
         raise value
 
     def _connect(self) -> Connection:
+        if self._owner != os.getpid():  # forked: the child and its pipe belong to the parent
+            self._process, self._connection, self._owner = None, None, os.getpid()
         if self._connection is None or not self.running():
             self.stop()
             path = os.pathsep.join([str(PROJECT), os.environ.get("PYTHONPATH", "")])
