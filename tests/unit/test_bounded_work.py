@@ -18,7 +18,7 @@ from app.verification.ob3.lane import HEAVY, HeavyLane
 from app.verification.result import Verdict, VerificationResult
 from app.verification.source import Source
 from app.verification.verify import verify
-from tests.support.ob3_builders import IssuerKit, build_credential, now_utc
+from tests.support.ob3_builders import IssuerKit, build_clr, build_credential, now_utc
 from tests.support.ob3_fakes import FakeFetcher
 
 KIT = IssuerKit.did_key(seed=11)
@@ -227,3 +227,27 @@ def test_a_forked_process_starts_its_own_heavy_lane_child() -> None:
         if inherited is not None:
             inherited.kill()
             inherited.wait()
+
+
+def test_credentials_nested_in_a_large_record_are_checked_in_the_heavy_lane(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each nested credential is small, but a record of many is the large document's work."""
+    inner = [
+        KIT.sign(
+            build_credential(KIT, credential_id=f"urn:uuid:{i:08d}-0000-4000-8000-000000000000")
+        )
+        for i in range(3)
+    ]
+    record = build_clr(KIT, inner) | {"description": "x" * (canon.LANE_TEXT + 1)}
+    signed = KIT.sign(record)
+    used: list[Any] = []
+    real = HEAVY.run
+    monkeypatch.setattr(HEAVY, "run", lambda f, arg: used.append(arg) or real(f, arg))
+
+    result = _verify(signed)
+
+    assert result.verdict is Verdict.VERIFIED, _failed(result)
+    assert [n.verdict for n in result.nested] == [Verdict.VERIFIED] * 3
+    lane_ids = {document.get("id") for document in used}
+    assert {credential["id"] for credential in inner} <= lane_ids

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.verification.fetcher import Fetcher
 from app.verification.ob3 import content, vcjwt
-from app.verification.ob3.canon import check_json_ld
+from app.verification.ob3.canon import check_json_ld, within
 from app.verification.ob3.credential import (
     Authentication,
     as_list,
@@ -79,11 +79,12 @@ def _verify(payload: Any, target: str, ctx: _Context, depth: int) -> Verificatio
     recipient = content.recipient_of(document, ctx.emails) if authentic else None
     if recipient is not None:
         checks.append(_recipient_check(recipient.status, recipient.detail))
-    nested = _nested(document, target, ctx, depth) if authentic else ()
-    if nested:
-        checks.append(_nested_check(nested))
-    if authentic:
-        checks += _endorsements(document, target, ctx, depth)
+    with within(document):
+        nested = _nested(document, target, ctx, depth) if authentic else ()
+        if nested:
+            checks.append(_nested_check(nested))
+        if authentic:
+            checks += _endorsements(document, target, ctx, depth)
     result = _result(target, document, jwt, checks, recipient, nested)
     return replace(result, format=_format(document, isinstance(payload, str)), checked_at=ctx.now)
 

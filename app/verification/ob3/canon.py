@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import rfc8785
@@ -236,10 +238,24 @@ def canonize_jcs(document: Mapping[str, Any]) -> bytes:
         raise invalid(CHECK, "the credential cannot be put in canonical JSON form") from exc
 
 
+@contextmanager
+def within(document: Mapping[str, Any]) -> Iterator[None]:
+    """Documents nested in a large one (a CLR's credentials, endorsements) go to the heavy lane
+    too: each is small, but together they are the large document's work."""
+    token = _INSIDE_HEAVY.set(_INSIDE_HEAVY.get() or _heavy(document))
+    try:
+        yield
+    finally:
+        _INSIDE_HEAVY.reset(token)
+
+
+_INSIDE_HEAVY: ContextVar[bool] = ContextVar("skillproof_inside_heavy", default=False)
+
+
 def _run(function: Callable[[Mapping[str, Any]], T], document: Mapping[str, Any]) -> T:
     """Small documents in this thread; large ones in the heavy lane, so they delay no one."""
     checkpoint()
-    if _heavy(document):
+    if _INSIDE_HEAVY.get() or _heavy(document):
         result: T = HEAVY.run(function, dict(document))
         return result
     return function(document)
