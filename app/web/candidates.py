@@ -74,6 +74,8 @@ def _credential_filter(args: Any) -> tuple[CredentialFilter, dict[str, str], str
 def _list_context(
     form: dict[str, str] | None = None, errors: dict[str, str] | None = None
 ) -> dict[str, Any]:
+    from app.web.bulk import outcome as bulk_outcome  # bulk imports this module
+
     args = request.args
     having, given, problem = _credential_filter(args)
     page = candidate_service.search(
@@ -101,6 +103,7 @@ def _list_context(
         "form": form or {},
         "errors": errors or {},
         "owners": [],
+        "bulk_outcome": bulk_outcome(args),
         "roles": role_service.roles_of(org_id()),
         "bulk_actions": BULK_ACTIONS,
         "emails": candidate_service.emails_by_candidate([c.id for c in page.items]),

@@ -294,13 +294,13 @@ def test_admin_edits_an_own_skill_in_place(as_admin: FlaskClient, org: Organizat
     as_admin.post("/skills/", data={"name": "Acme Deploy"})
     created = Skill.get(Skill.name == "Acme Deploy")
     form = as_admin.get(f"/skills/{created.id}/edit", headers={"HX-Request": "true"}).text
-    assert form.lstrip().startswith(f'<tr id="skill-{created.id}" class="editing">')
+    assert form.lstrip().startswith('<tr class="editing">')
     response = as_admin.post(
         f"/skills/{created.id}",
         data={"name": "Acme Deploy Pipeline", "description": "Our CI/CD"},
         headers={"HX-Request": "true"},
     )
-    assert response.text.lstrip().startswith(f'<tr id="skill-{created.id}">')
+    assert response.text.lstrip().startswith("<tr>")
     assert "Acme Deploy Pipeline" in response.text
     assert Skill.get_by_id(created.id).description == "Our CI/CD"
 
