@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.db import unavailable
-from app.services import accounts
+from app.services import accounts, rate_limits  # noqa: F401  (registers database:// for limits)
 from app.verification.labels import VERDICT_WORDS, format_label, verdict_label
 from app.web import inputs
 from app.web.api import errors as api_errors
