@@ -14,7 +14,18 @@ from email.message import EmailMessage
 import httpx
 
 from app.config import Settings
-from app.models import Alert, AlertDelivery, DeliveryStatus, Role, User, utcnow
+from app.models import (
+    Alert,
+    AlertDelivery,
+    DeliveryStatus,
+    OrganizationWebhook,
+    Role,
+    User,
+    utcnow,
+)
+from app.verification.http import guarded_client
+from app.verification.netbackend import Refused
+from app.verification.netpolicy import parse_allowlist
 
 log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Skillproof-Signature"
@@ -22,7 +33,8 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 CLAIM = timedelta(minutes=2)
 LOOKBACK = timedelta(days=1)  # turning a channel on does not replay old alerts
-WEBHOOK = "webhook"
+WEBHOOK = "webhook"  # the operator's installation-wide URL (SKILLPROOF_WEBHOOK_URL)
+ORG_WEBHOOK = "org-webhook"  # each organisation's own URL and secret, set by its admins
 EMAIL = "email"
 
 Sender = Callable[[Settings, Alert], int | None]  # returns the HTTP status, None for e-mail
@@ -37,10 +49,12 @@ class DeliveryError(Exception):
 
 
 def channels(settings: Settings) -> list[str]:
-    """The channels switched on in settings."""
+    """The channels switched on: in settings, and by any organisation's own webhook."""
     enabled = []
     if settings.webhook_url:
         enabled.append(WEBHOOK)
+    if OrganizationWebhook.select().exists():
+        enabled.append(ORG_WEBHOOK)
     if settings.smtp_host and settings.smtp_from:
         enabled.append(EMAIL)
     return enabled
@@ -57,6 +71,9 @@ def enqueue(settings: Settings, now: datetime | None = None) -> int:
         fresh = Alert.select(Alert.id, Alert.organization).where(
             (Alert.created_at >= moment - LOOKBACK) & Alert.id.not_in(delivered)
         )
+        if channel == ORG_WEBHOOK:  # only the organisations that set one up
+            hooks = OrganizationWebhook.select(OrganizationWebhook.organization)
+            fresh = fresh.where(Alert.organization.in_(hooks))
         for alert in fresh:
             created += (
                 AlertDelivery.insert(
@@ -80,7 +97,7 @@ def deliver_due(
 ) -> int:
     """Send every due delivery this worker manages to claim; returns how many went through."""
     moment = now or utcnow()
-    send = senders or {WEBHOOK: post_webhook, EMAIL: send_email}
+    send = senders or {WEBHOOK: post_webhook, ORG_WEBHOOK: post_org_webhook, EMAIL: send_email}
     due = AlertDelivery.select(AlertDelivery.id).where(
         (AlertDelivery.status == DeliveryStatus.PENDING.value)
         & (AlertDelivery.next_attempt_at <= moment)
@@ -161,6 +178,39 @@ def post_webhook(settings: Settings, alert: Alert) -> int:
     response = httpx.post(
         settings.webhook_url, content=body, headers=headers, timeout=10, follow_redirects=False
     )
+    if not 200 <= response.status_code < 300:
+        raise DeliveryError(
+            f"the webhook answered HTTP {response.status_code}", response.status_code
+        )
+    return response.status_code
+
+
+def post_org_webhook(settings: Settings, alert: Alert) -> int:
+    """POST the alert to its organisation's own webhook, signed with the organisation's secret.
+
+    The URL is an admin's input: it is reached like a credential link, only at public
+    addresses (or those SKILLPROOF_ALLOW_PRIVATE_HOSTS allows), and redirects are not followed.
+    """
+    hook = OrganizationWebhook.get_or_none(OrganizationWebhook.organization == alert.organization)
+    if hook is None:
+        raise DeliveryError("the organisation removed its webhook")
+    body = json.dumps(payload(alert), ensure_ascii=False).encode()
+    headers = {
+        "content-type": "application/json",
+        "user-agent": "Skillproof-Webhook/1",
+        SIGNATURE_HEADER: signature(hook.secret, body),
+    }
+    allowlist = parse_allowlist(settings.allow_private_hosts)
+    try:
+        with guarded_client(
+            allowlist,
+            ca_file=settings.ssl_cert_file or None,
+            ca_dir=settings.ssl_cert_dir or None,
+            timeout=10,
+        ) as client:
+            response = client.post(hook.url, content=body, headers=headers)
+    except Refused as refused:
+        raise DeliveryError(f"not sent: {refused.detail}") from None
     if not 200 <= response.status_code < 300:
         raise DeliveryError(
             f"the webhook answered HTTP {response.status_code}", response.status_code

@@ -221,6 +221,18 @@ class SafeFetcher:
         return FetchResponse(url, response.status_code, content, _plain_headers(response))
 
 
+def guarded_client(
+    allowlist: Allowlist, *, ca_file: str | None = None, ca_dir: str | None = None, timeout: float
+) -> httpx.Client:
+    """A plain httpx client whose every connection goes to a resolved and checked address.
+
+    For requests that are not fetches (an organisation's webhook, which its admin chose):
+    no redirects followed, no cache; `Refused` is raised for an address not allowed.
+    """
+    backend = GuardedBackend(allowlist, tls_context=LazyTlsContext(ca_file, ca_dir))
+    return _client(backend, timeout, timeout, 4)
+
+
 def _client(
     backend: GuardedBackend,
     connect_timeout: float,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import cast
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from app.models import ApiScope, ApiToken, Role, User
-from app.services import accounts, api_tokens
+from app.services import accounts, api_tokens, org_webhooks
 from app.web.auth import admin_only
 from app.web.htmx import htmx, render
 
@@ -128,3 +128,48 @@ def revoke_token(token_id: int) -> Response:
     if htmx:
         return _tokens_page()
     return cast(Response, redirect(url_for("settings.tokens"), code=303))
+
+
+def _webhook_page(status: int = 200, **extra: object) -> Response:
+    org = current_user.organization_id
+    hook = org_webhooks.of(org)
+    context = {
+        "hook": hook,
+        "deliveries": org_webhooks.deliveries(org),
+        "operator_url": bool(current_app.extensions["skillproof.settings"].webhook_url),
+        "error": None,
+        "form": {"url": hook.url if hook else ""},
+        "saved": None,
+        **extra,
+    }
+    response = render("settings/webhook.html", "webhook_panel", status=status, **context)
+    return _no_store(response)
+
+
+@bp.get("/webhook")
+@admin_only
+def webhook() -> Response:
+    """The organisation's webhook: where alerts are sent, and the log of deliveries."""
+    return _webhook_page()
+
+
+@bp.post("/webhook")
+@admin_only
+def save_webhook() -> Response:
+    """Set the webhook's URL and secret (a generated secret is shown once)."""
+    form = {key: request.form.get(key, "") for key in ("url", "secret")}
+    try:
+        saved = org_webhooks.save(current_user.organization, current_user, **form)
+    except org_webhooks.WebhookError as error:
+        return _webhook_page(status=422, error=str(error), form={"url": form["url"]})
+    return _webhook_page(saved=saved)
+
+
+@bp.post("/webhook/remove")
+@admin_only
+def remove_webhook() -> Response:
+    """Stop sending alerts to the webhook."""
+    org_webhooks.remove(current_user.organization, current_user)
+    if htmx:
+        return _webhook_page()
+    return cast(Response, redirect(url_for("settings.webhook"), code=303))
