@@ -56,6 +56,13 @@ def mail_server(tmp_path: Path) -> Iterator[MailServer]:
             thread.join(timeout=5)
 
 
+def _sign_out(page: Page) -> None:
+    """Sign out and wait for it: a new page opened sooner races the session being cleared."""
+    Layout(page).sign_out()
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
 def test_a_user_changes_their_password_after_a_wrong_first_try(
     page: Page, live_server: LiveServer
 ) -> None:
@@ -65,7 +72,7 @@ def test_a_user_changes_their_password_after_a_wrong_first_try(
     expect(page.get_by_role("alert")).to_have_text("Your current password is not correct.")
     account.change(DEFAULT_PASSWORD, NEW_PASSWORD)
     expect(page.get_by_role("status")).to_contain_text("Your password was changed")
-    Layout(page).sign_out()
+    _sign_out(page)
     SignInPage(page, live_server.url).open().sign_in(live_server.recruiter_email, NEW_PASSWORD)
     expect(page.get_by_role("heading", name="Acme Hiring")).to_be_visible()
 
@@ -80,7 +87,7 @@ def test_an_admin_resets_a_password_and_the_user_signs_in_with_it(
     status = page.get_by_role("status")
     expect(status).to_contain_text(f"New password for {live_server.recruiter_email}")
     password = status.locator("code").inner_text()
-    Layout(page).sign_out()
+    _sign_out(page)
     sign_in = SignInPage(page, live_server.url).open()
     sign_in.sign_in(live_server.recruiter_email, DEFAULT_PASSWORD)
     expect(page.get_by_role("alert")).to_contain_text("do not match an active account")
@@ -120,7 +127,7 @@ def test_a_copied_session_cookie_is_useless_after_sign_out(
     stolen = other.new_page()
     stolen.goto(live_server.url + "/candidates/")
     expect(stolen.get_by_role("heading", name="Candidates")).to_be_visible()
-    Layout(page).sign_out()
+    _sign_out(page)
     stolen.goto(live_server.url + "/candidates/")
     expect(stolen.get_by_role("heading", name="Sign in")).to_be_visible()
     other.close()

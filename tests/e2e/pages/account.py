@@ -27,6 +27,8 @@ class ResetPasswordPage:
 
     def ask_for_link(self, email: str) -> None:
         self.page.get_by_role("link", name="Forgot your password?").click()
+        # The sign-in page has an "E-mail address" too: fill only once the swap is done.
+        expect(self.page.get_by_role("heading", name="Forgot your password")).to_be_visible()
         self.page.get_by_label("E-mail address").fill(email)
         self.page.get_by_role("button", name="Send me a link").click()
 
