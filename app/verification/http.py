@@ -230,7 +230,7 @@ def guarded_client(
     no redirects followed, no cache; `Refused` is raised for an address not allowed.
     """
     backend = GuardedBackend(allowlist, tls_context=LazyTlsContext(ca_file, ca_dir))
-    return _client(backend, timeout, timeout, 4)
+    return _client(backend, timeout, timeout, 4, "Skillproof-Webhook/1")
 
 
 def _client(
