@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -124,9 +125,22 @@ def _run(args: argparse.Namespace, url: str, folder: Path) -> int:
         try:
             for port in ports:
                 _wait_for_port(port)
-            baseline = _phase(args, ports[0], steady, url, bulk=None)
+            # Signed in and warmed up before anything is measured: sign-in hashes are slow on
+            # purpose, and a process's first pages fill its caches.
+            warmup = Samples()
+            sessions = [
+                _signed_in(ports[0], "recruiter@steady.test", warmup)
+                for _ in range(args.recruiters)
+            ]
+            for client, _token in sessions:
+                _timed(client, warmup, "GET", "/candidates/")
+            if warmup.errors:
+                sys.exit(f"warm-up failed: {warmup.errors[:3]}")
+            baseline = _phase(args, sessions, steady, url, bulk=None)
             files = _bulk_files(slow_issuer.base, args.links)
-            loaded = _phase(args, ports[0], steady, url, bulk=(ports[1], files))
+            loaded = _phase(args, sessions, steady, url, bulk=(ports[1], files))
+            for client, _token in sessions:
+                client.close()
         finally:
             for process in processes:
                 process.send_signal(signal.SIGTERM)
@@ -225,7 +239,7 @@ def _bulk_files(base: str, links: int) -> list[str]:
 
 def _phase(
     args: argparse.Namespace,
-    port: int,
+    sessions: list[tuple[Any, str]],
     credentials: list[int],
     url: str,
     *,
@@ -235,8 +249,8 @@ def _phase(
     samples = Samples()
     stop = threading.Event()
     recruiters = [
-        threading.Thread(target=_recruiter, args=(n, port, credentials, url, samples, stop))
-        for n in range(args.recruiters)
+        threading.Thread(target=_recruiter, args=(n, session, credentials, url, samples, stop))
+        for n, session in enumerate(sessions)
     ]
     for thread in recruiters:
         thread.start()
@@ -270,7 +284,7 @@ def _signed_in(port: int, email: str, samples: Samples):  # type: ignore[no-unty
 
 def _recruiter(
     number: int,
-    port: int,
+    session: tuple[Any, str],
     credentials: list[int],
     url: str,
     samples: Samples,
@@ -278,7 +292,7 @@ def _recruiter(
 ) -> None:
     import psycopg
 
-    client, token = _signed_in(port, "recruiter@steady.test", samples)
+    client, token = session
     database = psycopg.connect(url, autocommit=True)
     visit = 0
     try:
@@ -299,7 +313,6 @@ def _recruiter(
                 chosen = credentials[(number * 7 + visit) % len(credentials)]
                 _check(client, token, database, chosen, samples)
     finally:
-        client.close()
         database.close()
 
 
@@ -311,6 +324,8 @@ def _timed(client, samples: Samples, method: str, path: str, **kwargs) -> str | 
         samples.error(f"{method} {path}: {error!r}")
         return None
     samples.add("page", time.perf_counter() - started)
+    if os.environ.get("BENCH_DEBUG"):
+        print(f"{path} {answer.status_code} {(time.perf_counter() - started) * 1000:.0f} ms")
     if answer.status_code >= 400:
         samples.error(f"{method} {path}: {answer.status_code}")
         return None
