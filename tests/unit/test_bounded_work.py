@@ -12,7 +12,7 @@ import pytest
 
 from app.verification import limits
 from app.verification.limits import Cancelled, cancellable
-from app.verification.ob3 import canon, verify_vc
+from app.verification.ob3 import canon, verify_vc, workload
 from app.verification.ob3.errors import Failure
 from app.verification.ob3.lane import HEAVY, HeavyLane
 from app.verification.result import Verdict, VerificationResult
@@ -94,23 +94,23 @@ def test_a_document_of_too_many_values_is_refused_before_it_is_parsed() -> None:
 @pytest.mark.parametrize(
     "document",
     [
-        pytest.param({"tag": ["x"] * (canon.MAX_VALUES + 1)}, id="too-many-values"),
+        pytest.param({"tag": ["x"] * (workload.MAX_VALUES + 1)}, id="too-many-values"),
         pytest.param(json.loads("[" * 70 + "]" * 70), id="too-deep"),
     ],
 )
 def test_counting_refuses_a_document_past_the_limits(document: Any) -> None:
     with pytest.raises(Failure, match="too complex"):
-        canon.measure(document)
+        workload.measure(document)
 
 
 def test_a_signed_document_past_the_value_limit_is_too_complex() -> None:
-    credential = build_credential(KIT, alignments=_alignments(canon.MAX_VALUES // 4))
+    credential = build_credential(KIT, alignments=_alignments(workload.MAX_VALUES // 4))
     credential["proof"] = {**KIT.sign(build_credential(KIT))["proof"]}
 
     result = _verify(credential)
 
     assert result.verdict is Verdict.INVALID
-    assert canon.TOO_COMPLEX in _failed(result)
+    assert workload.TOO_COMPLEX in _failed(result)
 
 
 def test_a_large_credential_is_canonicalised_in_the_heavy_lane_and_verifies(
@@ -177,7 +177,7 @@ def test_one_checks_json_ld_work_never_waits_for_anothers(
 ) -> None:
     """While one check is paused in the middle of JSON-LD expansion, another one completes."""
     paused, resume = threading.Event(), threading.Event()
-    real_step = canon._Budget.step
+    real_step = workload.Budget.step
     slow = threading.current_thread
 
     def step(budget: Any) -> None:
@@ -186,7 +186,7 @@ def test_one_checks_json_ld_work_never_waits_for_anothers(
             resume.wait(60)
         real_step(budget)
 
-    monkeypatch.setattr(canon._Budget, "step", step)
+    monkeypatch.setattr(workload.Budget, "step", step)
     first = KIT.sign(build_credential(KIT, achievement_name="First"))
     second = KIT.sign(build_credential(KIT, achievement_name="Second"))
     results: dict[str, VerificationResult] = {}
@@ -216,10 +216,10 @@ def test_a_forked_process_starts_its_own_heavy_lane_child() -> None:
     lane = HeavyLane()
     inherited = None
     try:
-        assert lane.run(canon.measure, {"a": [1, 2]}) == 4
+        assert lane.run(workload.measure, {"a": [1, 2]}) == 4
         inherited = lane._process
         lane._owner = -1  # as in a worker forked after the parent started its child
-        assert lane.run(canon.measure, {"a": [1]}) == 3
+        assert lane.run(workload.measure, {"a": [1]}) == 3
         assert lane.started == 2
         assert inherited is not None and inherited.poll() is None  # the parent's, left alone
     finally:
@@ -239,7 +239,7 @@ def test_credentials_nested_in_a_large_record_are_checked_in_the_heavy_lane(
         )
         for i in range(3)
     ]
-    record = build_clr(KIT, inner) | {"description": "x" * (canon.LANE_TEXT + 1)}
+    record = build_clr(KIT, inner) | {"description": "x" * (workload.LANE_TEXT + 1)}
     signed = KIT.sign(record)
     used: list[Any] = []
     real = HEAVY.run

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.verification.fetcher import Fetcher
 from app.verification.ob3 import content, vcjwt
-from app.verification.ob3.canon import check_json_ld, within
+from app.verification.ob3.canon import check_json_ld
 from app.verification.ob3.credential import (
     Authentication,
     as_list,
@@ -24,6 +24,7 @@ from app.verification.ob3.credential import (
 from app.verification.ob3.errors import Failure, invalid, unsupported
 from app.verification.ob3.schema import check_schemas
 from app.verification.ob3.status import check_status
+from app.verification.ob3.workload import within
 from app.verification.recipient import RecipientOutcome
 from app.verification.result import (
     Check,

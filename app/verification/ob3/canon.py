@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import rfc8785
@@ -15,30 +12,28 @@ from cachetools import LRUCache
 from app.verification.contexts import document_loader, unknown_context_in
 from app.verification.limits import checkpoint
 from app.verification.ob3.errors import Failure, invalid
-from app.verification.ob3.jsonld_processor import URDNA2015, ContextResolver, jsonld
+from app.verification.ob3.jsonld_processor import ContextResolver, jsonld
 from app.verification.ob3.lane import HEAVY
+from app.verification.ob3.workload import (
+    MAX_BLANK_NODES,
+    MAX_QUADS,
+    TOO_COMPLEX,
+    Budget,
+    BudgetedRdfc,
+    blank_nodes,
+    goes_to_lane,
+    measure,
+)
 
 T = TypeVar("T")
 CHECK = "canonicalization"
-TOO_COMPLEX = "the credential is too complex to verify"
-# Work is counted, never timed: a busy machine must not turn a valid credential invalid.
-MAX_VALUES = 15_000  # JSON values in the document, counted before any JSON-LD processing
-MAX_DEPTH = 64
-MAX_EXPANSION_STEPS = 60_000  # elements pyld's expansion visits
-MAX_QUADS = 5_000
-MAX_BLANK_NODES = 2_000
-MAX_WORK = 20_000  # hash rounds of RDFC-1.0: n-degree hashes plus the permutations they try
-# Documents past either of these (JSON values, characters of strings and keys) go to the heavy
-# lane (a child process), not this thread. The largest credentials of the corpus hold ~550
-# values and 17 kB.
-LANE_VALUES = 800
-LANE_TEXT = 64 * 1024
 # The bundled contexts hold well over pyld's default 100 type-scoped contexts; a cache that
 # small evicts them on every credential and throws away their processed forms.
 RESOLVED_CACHE_SIZE = 1024
 PROCESSED_CACHE_SIZE = 4096
 MAX_BUNDLED_SCOPED = 20_000
-# pyld has no public hook for a context memo or a work limit: the overrides below use its
+# pyld has no public hook for a context memo or a work limit: the overrides here and in
+# workload.py use its
 # internals (`_process_context`, `_expand`, an active context's `_uuid`, `hash_n_degree_quads`,
 # `create_hash_to_related`, `ContextResolver._cache_resolved_context` and a resolved context's
 # `cache`), which tests/unit/test_library_internals.py checks against the pyld version in the lock.
@@ -91,64 +86,6 @@ class _Resolver(ContextResolver):  # type: ignore[misc]
         return super()._cache_resolved_context(key, resolved, tag)
 
 
-class _Budget:
-    """Counts one document's JSON-LD work and stops it past a limit (or when cancelled)."""
-
-    def __init__(self) -> None:
-        self.steps = 0
-        self.work = 0
-
-    def step(self) -> None:
-        self.steps += 1
-        if self.steps > MAX_EXPANSION_STEPS:
-            raise invalid(CHECK, TOO_COMPLEX)
-        if self.steps % 256 == 0:
-            checkpoint()
-
-    def spend(self, amount: int) -> None:
-        self.work += amount
-        if self.work > MAX_WORK:
-            raise invalid(CHECK, TOO_COMPLEX)
-        checkpoint()
-
-
-class _BudgetedRdfc(URDNA2015):  # type: ignore[misc]
-    """RDFC-1.0 (URDNA2015) that charges each n-degree hash and its permutations to a budget."""
-
-    def __init__(self, budget: _Budget) -> None:
-        super().__init__()
-        self.budget = budget
-
-    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
-        self.budget.spend(1)
-        return super().hash_n_degree_quads(id_, issuer)
-
-    def create_hash_to_related(self, id_: str, issuer: Any) -> dict[str, list[str]]:
-        related: dict[str, list[str]] = super().create_hash_to_related(id_, issuer)
-        for nodes in related.values():
-            self.budget.spend(math.factorial(min(len(nodes), 12)))
-        return related
-
-
-def measure(document: Any) -> int:
-    """Count a document's JSON values; past MAX_VALUES or MAX_DEPTH it is too complex.
-
-    Children are counted before they are visited, so a huge list is refused at once.
-    """
-    values = 1
-    stack: list[tuple[Any, int]] = [(document, 0)]
-    while stack:
-        node, depth = stack.pop()
-        children = node.values() if isinstance(node, Mapping) else node
-        if not isinstance(node, Mapping | list):
-            continue
-        values += len(children)
-        if values > MAX_VALUES or depth >= MAX_DEPTH:
-            raise invalid(CHECK, TOO_COMPLEX)
-        stack.extend((child, depth + 1) for child in children)
-    return values
-
-
 def _on_dropped(term: str | None) -> None:
     raise invalid("json-ld", f"uses a term its JSON-LD contexts do not define: {term}")
 
@@ -164,7 +101,7 @@ class _MemoProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
     pyld's own cache does.
     """
 
-    def __init__(self, budget: _Budget) -> None:
+    def __init__(self, budget: Budget) -> None:
         super().__init__(on_property_dropped=_on_dropped)
         self.budget = budget
 
@@ -238,51 +175,13 @@ def canonize_jcs(document: Mapping[str, Any]) -> bytes:
         raise invalid(CHECK, "the credential cannot be put in canonical JSON form") from exc
 
 
-@contextmanager
-def within(document: Mapping[str, Any]) -> Iterator[None]:
-    """Documents nested in a large one (a CLR's credentials, endorsements) go to the heavy lane
-    too: each is small, but together they are the large document's work."""
-    token = _INSIDE_HEAVY.set(_INSIDE_HEAVY.get() or _heavy(document))
-    try:
-        yield
-    finally:
-        _INSIDE_HEAVY.reset(token)
-
-
-_INSIDE_HEAVY: ContextVar[bool] = ContextVar("skillproof_inside_heavy", default=False)
-
-
 def _run(function: Callable[[Mapping[str, Any]], T], document: Mapping[str, Any]) -> T:
     """Small documents in this thread; large ones in the heavy lane, so they delay no one."""
     checkpoint()
-    if _INSIDE_HEAVY.get() or _heavy(document):
+    if goes_to_lane(document):
         result: T = HEAVY.run(function, dict(document))
         return result
     return function(document)
-
-
-def _heavy(document: Any) -> bool:
-    """More than LANE_VALUES values or LANE_TEXT characters of strings and keys.
-
-    Counting stops as soon as the answer is known, so sizing a large document costs this
-    thread (and the other checks sharing its interpreter) next to nothing.
-    """
-    values, text = 0, 0
-    stack = [document]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            text += len(node)
-        elif isinstance(node, Mapping | list):
-            values += len(node)
-            if isinstance(node, Mapping):
-                text += sum(len(key) for key in node if isinstance(key, str))
-            if values > LANE_VALUES or text > LANE_TEXT:
-                return True
-            stack.extend(node.values() if isinstance(node, Mapping) else node)
-        if text > LANE_TEXT:
-            return True
-    return False
 
 
 def _check_here(document: Mapping[str, Any]) -> None:
@@ -300,26 +199,15 @@ def _canonize_here(document: Mapping[str, Any]) -> str:
     except _PYLD_ERRORS as exc:
         raise _explain(exc) from exc
     quads = [quad for triples in dataset.values() for quad in triples]
-    if len(quads) > MAX_QUADS or _blank_nodes(quads) > MAX_BLANK_NODES:
+    if len(quads) > MAX_QUADS or blank_nodes(quads) > MAX_BLANK_NODES:
         raise invalid(CHECK, TOO_COMPLEX)
     checkpoint()
-    result: str = _BudgetedRdfc(_Budget()).main(dataset, {"format": "application/n-quads"})
+    result: str = BudgetedRdfc(Budget()).main(dataset, {"format": "application/n-quads"})
     return result
 
 
-def _blank_nodes(quads: list[Any]) -> int:
-    return len(
-        {
-            term["value"]
-            for quad in quads
-            for term in (quad["subject"], quad["object"])
-            if term.get("type") == "blank node"
-        }
-    )
-
-
 def _expand_here(document: Mapping[str, Any]) -> list[Any]:
-    processor = _MemoProcessor(_Budget())
+    processor = _MemoProcessor(Budget())
     try:
         expanded: list[Any] = processor.expand(dict(document), _options())
     except Failure:
