@@ -63,6 +63,12 @@ def _context(credential: Credential) -> dict[str, Any]:
     }
 
 
+@bp.app_template_global("plain_checks")
+def plain_checks(checks: list[dict[str, Any]]) -> list[wording.PlainCheck]:
+    """Checks in a recruiter's words, for any template that lists them (reports too)."""
+    return wording.plain_checks(checks)
+
+
 @bp.get("/<int:credential_id>")
 @login_required
 def show(credential_id: int) -> Response:

@@ -3,6 +3,7 @@ nowhere else."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -176,3 +177,25 @@ def test_shortlist_report_and_its_share_link(
     shared = app.test_client().get(path)
     assert shared.status_code == 200
     assert "Shortlist report: SQL analyst" in shared.text
+
+
+def test_report_checks_are_in_plain_words_with_the_exact_detail_kept(
+    signed_in: FlaskClient, org: Organization
+) -> None:
+    candidate = candidate_service.create(org, "Bo", ["bo@example.com"])
+    credential = build_credential(candidate, "Broken", [], verdict="invalid")
+    moment = utcnow()
+    detail = "the badge is not valid JSON (line 1, column 484)"
+    VerificationRun.create(
+        organization=org,
+        credential=credential,
+        trigger="user",
+        started_at=moment,
+        finished_at=moment,
+        verdict="invalid",
+        result_json=json.dumps({"checks": [{"id": "format", "outcome": "fail", "detail": detail}]}),
+    )
+    page = signed_in.get(f"/candidates/{candidate.id}/report").text
+    shown = page.split("<summary>")[0]
+    assert "Badge file</strong>: The file or page is not a readable badge" in shown
+    assert "line 1, column 484" not in shown and f"<code>{detail}</code>" in page
