@@ -33,10 +33,10 @@ RESOLVED_CACHE_SIZE = 1024
 PROCESSED_CACHE_SIZE = 4096
 MAX_BUNDLED_SCOPED = 20_000
 # pyld has no public hook for a context memo or a work limit: the overrides here and in
-# workload.py use its
-# internals (`_process_context`, `_expand`, an active context's `_uuid`, `hash_n_degree_quads`,
-# `create_hash_to_related`, `ContextResolver._cache_resolved_context` and a resolved context's
-# `cache`), which tests/unit/test_library_internals.py checks against the pyld version in the lock.
+# workload.py use its internals (`_process_context`, `_expand`, an active context's `_uuid`,
+# `hash_n_degree_quads`, `create_hash_to_related`, `ContextResolver._cache_resolved_context`
+# and a resolved context's `cache`), which tests/unit/test_library_internals.py checks against
+# the pyld version in the lock.
 # pyld raises plain Python errors, not only JsonLdError, on some malformed input
 _PYLD_ERRORS = (jsonld.JsonLdError, ValueError, TypeError, KeyError, AttributeError, IndexError)
 
