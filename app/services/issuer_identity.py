@@ -36,9 +36,10 @@ class IssuerIdentity:
 
 
 def identity_of(name: str, issuer_id: str, tier: Tier) -> IssuerIdentity:
-    """The issuer as the organisation's policy establishes it (any tier but unknown)."""
+    """The issuer as the organisation's policy establishes it (any tier but unknown), which it
+    can only do for an identifier: a policy row keyed by a bare name establishes nothing."""
     name, issuer_id = (name or "").strip(), (issuer_id or "").strip()
-    if tier is not Tier.UNKNOWN and (name or issuer_id):
+    if tier is not Tier.UNKNOWN and issuer_id:
         return IssuerIdentity(name or issuer_id, name, True)
     return IssuerIdentity(unestablished_label(issuer_id), name, False)
 

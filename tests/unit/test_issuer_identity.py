@@ -37,3 +37,8 @@ def test_an_unknown_issuer_is_labelled_by_what_binds_it(issuer_id: str, label: s
 def test_an_issuer_the_policy_names_is_shown_by_its_name(tier: Tier) -> None:
     who = identity_of("Amazon Web Services", DID_KEY, tier)
     assert (who.label, who.established, who.note) == ("Amazon Web Services", True, "")
+
+
+def test_a_policy_can_establish_an_identifier_never_a_bare_name() -> None:
+    who = identity_of("Amazon Web Services", "", Tier.TRUSTED)
+    assert (who.label, who.established) == ("issuer not named", False)
