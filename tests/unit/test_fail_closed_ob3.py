@@ -245,3 +245,15 @@ def test_a_revocation_list_redirected_elsewhere_cannot_confirm_not_revoked() -> 
 def test_a_revocation_list_redirected_elsewhere_still_revokes() -> None:
     credential, fetcher = _revocation_case(True)
     assert _verify(credential, fetcher).verdict is Verdict.REVOKED
+
+
+def test_a_status_list_whose_proof_has_expired_since_the_last_check_fails_the_next() -> None:
+    unsigned = {k: v for k, v in KIT.status_list(LIST_URL).items() if k != "proof"}
+    status_list = _sign_with(KIT, unsigned, expires="2025-07-01T00:00:00Z")
+    credential = KIT.sign(build_credential(KIT, status=bitstring_entry(LIST_URL, 3)))
+    fetcher = FakeFetcher({LIST_URL: status_list})
+    before = verify_vc(credential, target="t", fetcher=fetcher, now=NOW)
+    after = verify_vc(credential, target="t", fetcher=fetcher, now=datetime(2025, 8, 1, tzinfo=UTC))
+    assert before.verdict is Verdict.VERIFIED
+    assert after.verdict is Verdict.INVALID
+    assert "proof itself expired" in _failed(after)

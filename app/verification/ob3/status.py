@@ -27,6 +27,7 @@ from app.verification.ob3.credential import (
 from app.verification.ob3.dids import fetch_json, fetch_json_from
 from app.verification.ob3.errors import Failure, invalid, unreachable, unsupported
 from app.verification.ob3.keys import b64url_decode
+from app.verification.ob3.proofs import proofs_of
 from app.verification.result import Check, Outcome, Verdict
 
 CHECK = "status"
@@ -195,7 +196,8 @@ def _authenticate_list(
     if cached is not None:
         return cached
     auth = authenticate(status_list, fetcher, now)
-    if auth.ok:
+    # a proof with its own expiry is judged at each check's `now`, never from the cache
+    if auth.ok and not any("expires" in proof for proof in proofs_of(status_list)):
         _VERIFIED_LISTS.put(key, auth)
     return auth
 
