@@ -162,6 +162,11 @@ def _credential_conflicts(
     return result
 
 
+def conflicted_candidates(organization: Organization | int) -> set[int]:
+    """Every candidate of the organisation caught in an identity conflict."""
+    return {c.candidate_id for conflict in conflicts(organization) for c in conflict.claimants}
+
+
 def conflicted_credentials(conflicts_found: Sequence[Conflict]) -> dict[int, list[Claimant]]:
     """For each contested credential id, the other candidates who claim it."""
     others: dict[int, list[Claimant]] = {}

@@ -190,3 +190,13 @@ def test_viewers_cannot_merge(
     ada = _candidate(org, "Ada", "ada@example.com")
     dup = _candidate(org, "Ada 2", "ada@example.com")
     assert client.post(f"/candidates/{ada.id}/merge", data={"other_id": dup.id}).status_code == 403
+
+
+def test_the_candidate_list_marks_both_sides_of_a_conflict(
+    signed_in: FlaskClient, org: Organization
+) -> None:
+    _candidate(org, "Ada Lovelace", "ada@example.com")
+    _candidate(org, "Impostor", "ada@example.com")
+    _candidate(org, "Grace Hopper", "grace@example.com")
+    page = signed_in.get("/candidates/").text
+    assert page.count("Identity conflict</span>") == 2
