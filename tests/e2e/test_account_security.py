@@ -17,6 +17,7 @@ from tests.conftest import make_settings
 from tests.e2e.conftest import LiveServer
 from tests.e2e.pages import Layout, SignInPage
 from tests.e2e.pages.account import ChangePasswordPage, ResetPasswordPage
+from tests.e2e.test_accessibility import assert_accessible
 from tests.support.builders import DEFAULT_PASSWORD, build_org, build_user
 from tests.support.smtp import SmtpServer
 
@@ -70,11 +71,12 @@ def test_a_user_changes_their_password_after_a_wrong_first_try(
     account = ChangePasswordPage(page).open_from_header()
     account.change("not-my-password", NEW_PASSWORD)
     expect(page.get_by_role("alert")).to_have_text("Your current password is not correct.")
+    assert_accessible(page, "change password, with its error")
     account.change(DEFAULT_PASSWORD, NEW_PASSWORD)
     expect(page.get_by_role("status")).to_contain_text("Your password was changed")
     _sign_out(page)
     SignInPage(page, live_server.url).open().sign_in(live_server.recruiter_email, NEW_PASSWORD)
-    expect(page.get_by_role("heading", name="Acme Hiring")).to_be_visible()
+    expect(page.get_by_role("heading", name="Worklist")).to_be_visible()
 
 
 def test_an_admin_resets_a_password_and_the_user_signs_in_with_it(
@@ -92,7 +94,7 @@ def test_an_admin_resets_a_password_and_the_user_signs_in_with_it(
     sign_in.sign_in(live_server.recruiter_email, DEFAULT_PASSWORD)
     expect(page.get_by_role("alert")).to_contain_text("do not match an active account")
     sign_in.sign_in(live_server.recruiter_email, password)
-    expect(page.get_by_role("heading", name="Acme Hiring")).to_be_visible()
+    expect(page.get_by_role("heading", name="Worklist")).to_be_visible()
 
 
 def test_a_forgotten_password_is_reset_from_the_emailed_link(
@@ -100,6 +102,8 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link(
 ) -> None:
     reset = ResetPasswordPage(page)
     SignInPage(page, mail_server.url).open()
+    expect(page.get_by_role("link", name="Forgot your password?")).to_be_visible()
+    assert_accessible(page, "sign in with reset by e-mail")
     reset.ask_for_link("ada@acme.test")
     expect(page.get_by_role("status")).to_contain_text("a link to choose a new password")
     found = re.search(
@@ -109,19 +113,20 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link(
     page.goto(found.group(0))
     reset.choose(NEW_PASSWORD, "not-the-same-password")
     expect(page.get_by_role("alert")).to_have_text("The new password and its confirmation differ.")
+    assert_accessible(page, "choose a new password, with its error")
     reset.choose(NEW_PASSWORD)
     expect(page.get_by_role("status")).to_have_text(
         "Your password was changed. Sign in with the new one."
     )
     SignInPage(page, mail_server.url).sign_in("ada@acme.test", NEW_PASSWORD)
-    expect(page.get_by_role("heading", name="Acme Hiring")).to_be_visible()
+    expect(page.get_by_role("heading", name="Worklist")).to_be_visible()
 
 
 def test_a_copied_session_cookie_is_useless_after_sign_out(
     page: Page, browser: Browser, live_server: LiveServer
 ) -> None:
     SignInPage(page, live_server.url).open().sign_in(live_server.admin_email, DEFAULT_PASSWORD)
-    expect(page.get_by_role("heading", name="Acme Hiring")).to_be_visible()
+    expect(page.get_by_role("heading", name="Worklist")).to_be_visible()
     other = browser.new_context()
     other.add_cookies(page.context.cookies())
     stolen = other.new_page()

@@ -11,6 +11,7 @@ from app.services import intake
 from jobs import worker
 from tests.e2e.conftest import LiveServer
 from tests.e2e.pages import Layout, SignInPage
+from tests.e2e.test_accessibility import assert_accessible
 from tests.support.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.e2e
@@ -48,6 +49,7 @@ def test_admin_sets_a_webhook_after_a_refused_address_and_sees_a_delivery(
     row = page.get_by_role("row", name="Cloud Practitioner of Ada")
     expect(row).to_contain_text("sent")
     expect(row).to_contain_text("HTTP 204")
+    assert_accessible(page, "webhook settings with a delivery")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Remove webhook").click()
     expect(page.get_by_role("heading", name="Set up a webhook")).to_be_visible()
