@@ -31,7 +31,7 @@ lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(BIN)/uv || $(PIP) install --require-hashes -r $(LOCK)
 	$(UV_COMPILE) pyproject.toml requirements/build.in --extra dev $(if $(UPGRADE),--upgrade) -o requirements/dev.txt
-	$(UV_COMPILE) pyproject.toml -c requirements/dev.txt -o requirements/runtime.txt
+	$(UV_COMPILE) pyproject.toml requirements/build.in -c requirements/dev.txt -o requirements/runtime.txt
 
 ## make run: set up, migrate, seed the demo organisation, serve on 127.0.0.1:$(PORT)
 run: setup
