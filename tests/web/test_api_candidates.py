@@ -257,3 +257,23 @@ def test_add_credential_refuses_bad_input(
     response = api.post(f"/api/v1/candidates/{ada.id}/credentials", json=item)
     assert response.status_code == 422 and field in response.json["error"]["details"]["fields"]
     assert Credential.select().count() == 0
+
+
+def test_a_document_that_is_no_badge_is_a_422_naming_it_and_nothing_is_kept(
+    api: FlaskClient, org: Organization
+) -> None:
+    body = {"name": "Ada", "credentials": [{"url": BADGE}, {"document": "just some text"}]}
+    response = api.post("/api/v1/candidates", json=body)
+    assert response.status_code == 422
+    assert "not a digital badge" in response.json["error"]["details"]["fields"]["credentials[1]"]
+    assert Candidate.select().count() == 0 and Credential.select().count() == 0
+
+
+def test_adding_a_document_that_is_no_badge_is_a_422_on_the_document(
+    api: FlaskClient, org: Organization
+) -> None:
+    ada = candidate_service.create(org, "Ada", [])
+    response = api.post(f"/api/v1/candidates/{ada.id}/credentials", json={"document": "hello"})
+    assert response.status_code == 422
+    assert "document" in response.json["error"]["details"]["fields"]
+    assert Credential.select().count() == 0

@@ -11,6 +11,7 @@ from app.models import Candidate, CandidateEmail, CandidateState, Credential
 from app.services import candidates as candidate_service
 from app.services import intake, verification
 from app.services.candidates import CandidateError
+from app.services.intake import IntakeError
 from app.web.api import bp, serialise
 from app.web.api.common import (
     Fields,
@@ -135,7 +136,7 @@ def add_credential(candidate_id: int) -> Response:
     fields = Fields(json_body(CREDENTIAL_FIELDS))
     item = decode_document(fields, fields.body, "")
     fields.check()
-    added = _add(candidate, [item])
+    added = _add(candidate, [item], single=True)
     if not added:
         existing = _existing(candidate, item)
         details = {"credential_id": existing.id if existing else None}
@@ -172,12 +173,17 @@ def _credential_items(fields: Fields, value: object) -> list[Item]:
     return items
 
 
-def _add(candidate: Candidate, items: list[Item]) -> list[Credential]:
-    """Queue each item; one the candidate already has is skipped."""
+def _add(candidate: Candidate, items: list[Item], single: bool = False) -> list[Credential]:
+    """Queue each item; one the candidate already has is skipped, one that is no badge is a 422
+    (the view's transaction rolls back: nothing of the request is kept)."""
     added = intake.add_urls(candidate, [url for _, url, _ in items if url])
-    for label, url, data in items:
+    for index, (label, url, data) in enumerate(items):
         if url is None and data is not None:
-            credential = intake.add_file(candidate, label, data)
+            try:
+                credential = intake.add_file(candidate, label, data)
+            except IntakeError as error:
+                name = "document" if single else f"credentials[{index}]"
+                raise ApiError(422, str(error), details={"fields": {name: str(error)}}) from None
             if credential is not None:
                 added.append(credential)
     return added
