@@ -79,10 +79,12 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake: bool = False) ->
 
     migrator.add_fields("credential", assertion_id=pw.CharField(max_length=500, null=True))
     migrator.add_index("credential", "organization", "assertion_id")
+    migrator.add_index("credential", "organization", "dedupe_key")
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake: bool = False) -> None:
     """Drop them again."""
+    migrator.drop_index("credential", "organization", "dedupe_key")
     migrator.drop_index("credential", "organization", "assertion_id")
     migrator.remove_fields("credential", "assertion_id")
     migrator.remove_model("share_link")

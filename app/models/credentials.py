@@ -97,7 +97,8 @@ class Credential(TenantModel):
     class Meta:
         indexes = (
             (("candidate", "dedupe_key"), True),
-            (("organization", "assertion_id"), False),  # migration 009
+            (("organization", "assertion_id"), False),  # migration 009: identity conflicts
+            (("organization", "dedupe_key"), False),  # migration 009
         )
 
     @property

@@ -89,14 +89,21 @@ def owners_of(
     return [(row.candidateemail.email, row) for row in query]
 
 
-def conflicts(organization: Organization | int, candidate_id: int | None = None) -> list[Conflict]:
-    """Every identity conflict of the organisation, or only those involving one candidate."""
-    return _email_conflicts(organization, candidate_id) + _credential_conflicts(
-        organization, candidate_id
-    )
+def conflicts(
+    organization: Organization | int,
+    candidate_id: int | None = None,
+    *,
+    among: Sequence[int] | None = None,
+) -> list[Conflict]:
+    """Every identity conflict of the organisation, or only those involving one candidate (or
+    any of `among`)."""
+    chosen = [candidate_id] if candidate_id is not None else among
+    return _email_conflicts(organization, chosen) + _credential_conflicts(organization, chosen)
 
 
-def _email_conflicts(organization: Organization | int, candidate_id: int | None) -> list[Conflict]:
+def _email_conflicts(
+    organization: Organization | int, chosen: Sequence[int] | None
+) -> list[Conflict]:
     shared = (
         CandidateEmail.select(CandidateEmail.email)
         .join(Candidate)
@@ -104,9 +111,9 @@ def _email_conflicts(organization: Organization | int, candidate_id: int | None)
         .group_by(CandidateEmail.email)
         .having(peewee.fn.COUNT(CandidateEmail.candidate.distinct()) > 1)
     )
-    if candidate_id is not None:
+    if chosen is not None:
         mine = CandidateEmail.select(CandidateEmail.email).where(
-            CandidateEmail.candidate == candidate_id
+            CandidateEmail.candidate.in_(list(chosen))
         )
         shared = shared.where(CandidateEmail.email.in_(mine))
     rows = (
@@ -123,7 +130,7 @@ def _email_conflicts(organization: Organization | int, candidate_id: int | None)
 
 
 def _credential_conflicts(
-    organization: Organization | int, candidate_id: int | None
+    organization: Organization | int, chosen: Sequence[int] | None
 ) -> list[Conflict]:
     """A badge two candidates hold: the same link or file, or the same declared assertion id."""
     found: dict[tuple[str, str], list[Credential]] = {}
@@ -135,8 +142,8 @@ def _credential_conflicts(
             .group_by(field)
             .having(peewee.fn.COUNT(Credential.candidate.distinct()) > 1)
         )
-        if candidate_id is not None:
-            mine = Credential.select(field).where(Credential.candidate == candidate_id)
+        if chosen is not None:
+            mine = Credential.select(field).where(Credential.candidate.in_(list(chosen)))
             contested = contested.where(field.in_(mine))
         rows = (
             Credential.of(organization)
@@ -162,9 +169,10 @@ def _credential_conflicts(
     return result
 
 
-def conflicted_candidates(organization: Organization | int) -> set[int]:
-    """Every candidate of the organisation caught in an identity conflict."""
-    return {c.candidate_id for conflict in conflicts(organization) for c in conflict.claimants}
+def conflicted_candidates(organization: Organization | int, among: Sequence[int]) -> set[int]:
+    """Which of these candidates are caught in an identity conflict."""
+    found = conflicts(organization, among=among) if among else []
+    return {c.candidate_id for conflict in found for c in conflict.claimants} & set(among)
 
 
 def conflicted_credentials(conflicts_found: Sequence[Conflict]) -> dict[int, list[Claimant]]:

@@ -104,7 +104,7 @@ def _list_context(
         "errors": errors or {},
         "owners": [],
         "bulk_outcome": bulk_outcome(args),
-        "conflicted": identity.conflicted_candidates(org_id()),
+        "conflicted": identity.conflicted_candidates(org_id(), [c.id for c in page.items]),
         "roles": role_service.roles_of(org_id()),
         "bulk_actions": BULK_ACTIONS,
         "emails": candidate_service.emails_by_candidate([c.id for c in page.items]),
