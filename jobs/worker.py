@@ -160,13 +160,17 @@ def drain(settings: Settings, *, extra_allow: str = "", limit: int = 10_000) -> 
     worker is verifying that host's credentials) is waited for, not abandoned.
     """
     total = 0
+    # Held back longer than a lease, the slots are a live worker's: leave the rest to it.
+    give_up = time.monotonic() + settings.claim_lease_seconds
     while total < limit:
         done = process_due(settings, extra_allow=extra_allow)
         if not done:
             with db.connection_context():
-                if not verification.any_due():
+                if not verification.any_due() or time.monotonic() > give_up:
                     return total
             time.sleep(HELD_BACK_WAIT_SECONDS)
+        else:
+            give_up = time.monotonic() + settings.claim_lease_seconds
         total += done
     return total
 

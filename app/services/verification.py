@@ -117,8 +117,8 @@ def claim_due(
     """
     moment = now or utcnow()
     token = uuid.uuid4().hex
-    with write_transaction():
-        ids = _lock_free(_fair_pick(moment, limit, host_limit), moment)
+    with write_transaction():  # a limit below 1 would hold every linked credential back forever
+        ids = _lock_free(_fair_pick(moment, limit, max(1, host_limit)), moment)
         if ids:
             Credential.update(
                 claimed_by=worker,

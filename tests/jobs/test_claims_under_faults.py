@@ -161,3 +161,11 @@ def test_a_credential_stored_before_the_migration_gets_its_host(
     migration = importlib.import_module("app.migrations.010_fenced_claims_fair_queue_idempotency")
     migration._backfill_hosts(db.obj)
     assert Credential.get_by_id(credential.id).source_host == "issuer.example:8443"
+
+
+def test_a_host_limit_below_one_still_lets_each_host_through(
+    backend_app: Flask, acme: Organization
+) -> None:
+    candidate = candidate_service.create(acme, "Backlog", [DEFAULT_EMAIL])
+    intake.add_urls(candidate, [f"https://slow.example/badge/{n}" for n in range(3)])
+    assert len(verification.claim_due("worker-a", 8, host_limit=0).ids) == 1
