@@ -72,3 +72,30 @@ def test_a_stop_request_ends_an_idle_worker_without_waiting_for_its_poll(
     wakeup.wake()
     idle_worker.thread.join(WAIT)
     assert not idle_worker.thread.is_alive()
+
+
+@pytest.mark.postgres
+def test_a_notification_from_another_process_wakes_a_postgresql_worker(postgres_url: str) -> None:
+    import psycopg
+
+    stop = threading.Event()
+    listener = wakeup.start_listener(postgres_url, stop)
+    assert listener is not None
+    woken = False
+    try:
+        with psycopg.connect(postgres_url, autocommit=True) as elsewhere:
+            for _ in range(int(WAIT / 0.2)):  # LISTEN takes effect a moment after the thread starts
+                wakeup.begin_look()
+                elsewhere.execute(f"NOTIFY {wakeup.CHANNEL}")
+                if wakeup.rest(0.2):
+                    woken = True
+                    break
+    finally:
+        stop.set()
+        listener.join(WAIT)
+    assert woken
+    assert not listener.is_alive()
+
+
+def test_sqlite_workers_start_no_listener() -> None:
+    assert wakeup.start_listener("sqlite:////tmp/x.db", threading.Event()) is None
