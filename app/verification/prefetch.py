@@ -10,7 +10,7 @@ chain of dependent fetches, not for the sum of them all.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from types import TracebackType
 
 from app.verification.fetcher import ACCEPT_JSON, Fetcher, FetchResponse
@@ -79,11 +79,13 @@ class Prefetching:
         return ahead.result()
 
     def close(self) -> None:
-        """Drop the fetches nobody asked for (those not yet started are cancelled)."""
+        """Drop the fetches nobody asked for: those not started are cancelled, those under way
+        are waited for, so that nothing reaches the inner fetcher after the verification ends
+        (a recording fetcher's evidence is read then)."""
         with self._lock:
             left, self._started = list(self._started.values()), {}
-        for future in left:
-            future.cancel()
+        running = [future for future in left if not future.cancel()]
+        wait(running)
 
     def __enter__(self) -> Prefetching:
         return self

@@ -185,10 +185,12 @@ def test_revocation_reason_is_shown() -> None:
     assert "Cheated" in failed(result)["revocation"]
 
 
-def test_revocation_list_is_revalidated_and_the_key_is_checked_first() -> None:
+def test_revocation_list_is_revalidated_and_the_key_is_fetched_first() -> None:
     fetcher = documents()
     run(SIGNED, fetcher)
-    assert fetcher.urls[0] == KIT.key_id
+    # The key first, with only the BadgeClass on the key's own site fetched alongside it.
+    assert KIT.key_id in fetcher.urls[:2]
+    assert set(fetcher.urls[:2]) <= {KIT.key_id, KIT.badge_id}
     assert {r.url: r.revalidate for r in fetcher.requests}[KIT.revocation_list_id] is True
 
 
@@ -304,3 +306,30 @@ def test_embedded_issuer_is_read_from_its_own_address() -> None:
     assert result.verdict is Verdict.VERIFIED
     assert KIT.issuer_id in fetcher.urls
     assert result.issuer is not None and result.issuer.name == KIT.name
+
+
+class SlowBadgeClass(FakeFetcher):
+    """Answers the BadgeClass only after the key (whose signature fails) was answered."""
+
+    def __init__(self) -> None:
+        super().__init__(KIT.documents())
+        self.key_answered = threading.Event()
+        self.started: list[str] = []
+        self.finished: list[str] = []
+
+    def fetch(self, url: str, **options: Any) -> FetchResponse:
+        self.started.append(url)
+        if url == KIT.badge_id:
+            self.key_answered.wait(10)
+        response = super().fetch(url, **options)
+        if url == KIT.key_id:
+            self.key_answered.set()
+        self.finished.append(url)
+        return response
+
+
+def test_a_fetch_started_ahead_has_ended_when_the_verification_returns() -> None:
+    fetcher = SlowBadgeClass()
+    result = run(tampered(SIGNED), fetcher)  # halts on the signature, the BadgeClass in flight
+    assert result.verdict is Verdict.INVALID
+    assert sorted(fetcher.finished) == sorted(fetcher.started)  # none still under way
