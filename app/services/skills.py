@@ -143,6 +143,10 @@ def remember_evidence_skills(organization: int, skills_json: str) -> int:
     resolver = ClaimResolver(build_index(organization), evidence_skill_ids(organization))
     resolver.claims(skills_json)
     added = add_evidence_skills(organization, resolver.unmatched.values())
+    if added:  # other candidates' labels may now map to the new skill: rank everyone again
+        from app.services import roles
+
+        roles.touch(organization)
     if len(_remembered) >= REMEMBERED_MAX:
         _remembered.clear()
     _remembered.add((organization, skills_json))
