@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from app.ranking.model import Tier
 
 # Bump whenever a factor or the formula changes; stored with every exported ranking.
-POLICY_VERSION = "2026.11-1"
+POLICY_VERSION = "2026.12-1"
 
 DEFAULT_TIER_FACTORS: dict[Tier, float] = {
     Tier.TRUSTED: 1.0,

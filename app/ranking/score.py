@@ -86,11 +86,18 @@ def score_candidate(
     names: dict[int, str] | None = None,
 ) -> CandidateScore:
     """Score one candidate against `profile`; only verified evidence earns points."""
-    stacked = apply_stacks(evidence, stacks, policy, names or {}) if stacks else []
     claims = claims_by_skill(evidence)
-    pool = claims_by_skill(stacked, claims) if stacked else claims
     total_weight = sum(r.weight for r in profile.requirements)
-    rows = tuple(_row(r, pool, total_weight, policy, now) for r in profile.requirements)
+
+    def rows_with(stacked: list[Evidence]) -> tuple[SkillRow, ...]:
+        pool = claims_by_skill(stacked, claims) if stacked else claims
+        return tuple(_row(r, pool, total_weight, policy, now) for r in profile.requirements)
+
+    def worth(stacked: list[Evidence]) -> float:
+        return math.fsum(row.points for row in rows_with(stacked))
+
+    stacked = apply_stacks(evidence, stacks, policy, names or {}, worth) if stacks else []
+    rows = rows_with(stacked)
     score = math.fsum(row.points for row in rows) if total_weight else 0.0
     hints = suggestions(rows, claims, total_weight, policy, now)
     return CandidateScore(

@@ -163,6 +163,34 @@ def test_a_credential_serves_only_one_of_two_overlapping_stacks() -> None:
     assert [s.name for s in result.stacks] == ["First"]
 
 
+def test_completing_a_larger_stack_never_takes_evidence_from_a_smaller_one() -> None:
+    """Regression: a stale third course completed a 3-course rule and emptied a 1-course rule."""
+    fresh = Evidence(1, 1, "Course A", "issuer", "verified", tier=Tier.TRUSTED)
+    other = Evidence(2, 1, "Course A", "issuer", "verified", tier=Tier.TRUSTED, stale=True)
+    stale = Evidence(100, 1, "Course A", "issuer", "verified", tier=Tier.TRUSTED, stale=True)
+    members = frozenset({"course a"})
+    big = StackRule(1, "Big", 3, member_names=members, grants=(SQL,))
+    small = StackRule(2, "Small", 1, member_names=members, grants=(SQL,))
+    names = {e.credential_id: "course a" for e in (fresh, other, stale)}
+    before = score(fresh, other, stacks=[big, small], names=names)
+    after = score(fresh, other, stale, stacks=[big, small], names=names)
+    assert after.score >= before.score
+    assert [s.name for s in after.stacks] == ["Small"]
+
+
+def test_competing_stacks_form_the_combination_the_role_values_most() -> None:
+    courses = [
+        Evidence(n, 1, f"Course {n}", "A", "verified", tier=Tier.TRUSTED) for n in range(1, 3)
+    ]
+    members = frozenset({"course 1", "course 2"})
+    elsewhere = StackRule(1, "Elsewhere", 2, member_names=members, grants=(999,))
+    wanted = StackRule(2, "Wanted", 1, member_names=members, grants=(SQL,))
+    names = {e.credential_id: e.name.casefold() for e in courses}
+    result = score(*courses, stacks=[elsewhere, wanted], names=names)
+    assert [s.name for s in result.stacks] == ["Wanted"]
+    assert result.score > 0
+
+
 def test_policy_version_is_named() -> None:
     assert Policy().version == POLICY_VERSION and POLICY_VERSION
 

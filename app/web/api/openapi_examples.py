@@ -121,7 +121,7 @@ CREDENTIAL: dict[str, Any] = {
 }
 RANKING: dict[str, Any] = {
     "role_id": 2,
-    "policy_version": "2026.11-1",
+    "policy_version": "2026.12-1",
     "computed_at": WHEN,
     "data": [
         {
