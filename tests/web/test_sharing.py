@@ -4,6 +4,7 @@ nowhere else."""
 from __future__ import annotations
 
 import json
+import json
 import re
 from datetime import timedelta
 
@@ -199,3 +200,25 @@ def test_report_checks_are_in_plain_words_with_the_exact_detail_kept(
     shown = page.split("<summary>")[0]
     assert "Badge file</strong>: The file or page is not a readable badge" in shown
     assert "line 1, column 484" not in shown and f"<code>{detail}</code>" in page
+
+
+def test_report_checks_are_in_plain_words_with_the_parser_detail_one_click_away(
+    signed_in: FlaskClient, org: Organization
+) -> None:
+    candidate = candidate_service.create(org, "Bob", [])
+    credential = build_credential(candidate, "Broken", [], "invalid")
+    moment = utcnow()
+    detail = "payload is not valid JSON (line 1, column 484)"
+    VerificationRun.create(
+        organization=org,
+        credential=credential,
+        trigger="user",
+        started_at=moment,
+        finished_at=moment,
+        verdict="invalid",
+        result_json=json.dumps({"checks": [{"id": "format", "outcome": "fail", "detail": detail}]}),
+    )
+    page = signed_in.get(f"/candidates/{candidate.id}/report").text
+    shown = page.split("<summary>Technical detail</summary>")[0]
+    assert "(line 1, column 484)" not in shown
+    assert detail in page
