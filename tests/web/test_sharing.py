@@ -4,7 +4,6 @@ nowhere else."""
 from __future__ import annotations
 
 import json
-import json
 import re
 from datetime import timedelta
 
