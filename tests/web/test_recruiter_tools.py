@@ -123,6 +123,18 @@ def test_home_page_is_the_worklist(signed_in: FlaskClient, org: Organization) ->
     assert "“holiday.pdf” cannot be checked." in page
 
 
+def test_worklist_counts_of_nothing_are_grey_not_alarm_red(
+    signed_in: FlaskClient, org: Organization
+) -> None:
+    """Regression: every group's count was red on the home page, zero included."""
+    ada = _candidate(org, "Ada", "ada@example.com")
+    build_credential(ada, "holiday.pdf", [], "unsupported")
+    page = signed_in.get("/").text
+    nav = page.split('class="worklist-counts"', 1)[1].split("</nav>", 1)[0]
+    assert nav.count('class="count-badge count-zero">0<') == 4
+    assert 'class="count-badge">1<' in nav
+
+
 # Notes and scores
 
 
