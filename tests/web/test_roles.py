@@ -212,3 +212,23 @@ def test_stored_dates_reach_the_recency_factor(org: Organization) -> None:
     row = ranking_service.ranking_for(role).scores[0].rows[0]
     assert row.evidence is not None and row.evidence.issued_on == issued
     assert row.factors is not None and row.factors.recency == 0.5
+
+
+def test_numbers_in_tables_say_what_they_are_once_stacked_on_a_phone(
+    client: FlaskClient, auth: AuthActions, admin: User, org: Organization, people
+) -> None:  # type: ignore[no-untyped-def]
+    """Regression: stacked rows on a 390 px phone showed bare "5" and "ranked last"."""
+    role = build_role(org, "Analyst", required=[skill(SQL_URI)], preferred=[skill(PYTHON_URI)])
+    role_service.add_to_shortlist(role, people["ada"], admin)
+    auth.login(admin.email)
+    labels = {
+        "/roles/": ["Skills", "Missing a required skill"],
+        f"/roles/{role.id}/shortlist": ["Score", "Required skills", "Added"],
+        f"/roles/{role.id}/candidates/{people['ada'].id}": ["Importance", "Points"],
+        f"/candidates/{people['ada'].id}": ["Score", "Rank", "Required skills"],
+        "/candidates/": ["Added"],
+    }
+    for url, names in labels.items():
+        page = client.get(url).text
+        for name in names:
+            assert f'<td data-label="{name}">' in page, (url, name)
