@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.config import Settings
 from app.models import User
-from app.services import accounts, sessions
+from app.services import accounts, sessions, webhooks
 
 log = logging.getLogger(__name__)
 SALT = "skillproof.password-reset"
@@ -91,11 +91,6 @@ def _message(settings: Settings, user: User, link: str) -> EmailMessage:
 
 def _send(settings: Settings, message: EmailMessage) -> None:
     try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_user:
-                smtp.login(settings.smtp_user, settings.smtp_password)
-            smtp.send_message(message)
+        webhooks.submit_email(settings, message)
     except (OSError, smtplib.SMTPException) as error:
         log.warning("password reset e-mail to %s failed: %s", message["To"], error)

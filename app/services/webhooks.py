@@ -234,10 +234,15 @@ def send_email(settings: Settings, alert: Alert) -> None:
     message["From"] = settings.smtp_from
     message["To"] = ", ".join(recipients)
     message.set_content(alert.message)
+    submit_email(settings, message)
+    return None
+
+
+def submit_email(settings: Settings, message: EmailMessage) -> None:
+    """Hand one message to the configured SMTP server; raises OSError or SMTPException."""
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
         if settings.smtp_starttls:
             smtp.starttls()
         if settings.smtp_user:
             smtp.login(settings.smtp_user, settings.smtp_password)
         smtp.send_message(message)
-    return None
