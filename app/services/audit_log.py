@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import peewee
 
 from app.models import AuditEntry, Organization, User
+from app.services.paging import Page, paginate
 
 PAGE_SIZE = 50
 ACTION_LABELS = {
@@ -48,18 +47,6 @@ ACTION_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class AuditPage:
-    entries: list[AuditEntry]
-    number: int
-    total: int
-    size: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-
 def label(action: str) -> str:
     if action in ACTION_LABELS:
         return ACTION_LABELS[action]
@@ -74,17 +61,15 @@ def actions(organization: Organization | int) -> list[str]:
     return sorted(row.action for row in query)
 
 
-def page(organization: Organization | int, action: str = "", number: int = 1) -> AuditPage:
+def page(organization: Organization | int, action: str = "", number: int = 1) -> Page[AuditEntry]:
     """One page of entries, newest first, each with its actor."""
     query = AuditEntry.of(organization)
     if action:
         query = query.where(AuditEntry.action == action)
-    total = query.count()
-    number = max(1, min(number, max(1, -(-total // PAGE_SIZE))))
-    entries = list(
+    return paginate(
         query.select(AuditEntry, User)
         .join(User, peewee.JOIN.LEFT_OUTER, on=(AuditEntry.actor == User.id))
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .paginate(number, PAGE_SIZE)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()),
+        number,
+        PAGE_SIZE,
     )
-    return AuditPage(entries, number, total)

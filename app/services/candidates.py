@@ -24,6 +24,7 @@ from app.models import (
     utcnow,
 )
 from app.services.accounts import EMAIL_PATTERN, AccountError, audit
+from app.services.paging import Page, paginate
 from app.services.search import fold
 from app.verification.result import Verdict
 
@@ -39,26 +40,6 @@ SORTS = {
 
 class CandidateError(AccountError):
     """Candidate input that cannot be saved; the message is for the user."""
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Candidate]
-    number: int
-    total: int
-    size: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
 
 
 @dataclass(frozen=True)
@@ -234,7 +215,7 @@ def search(
     page: int = 1,
     archived: bool = False,
     having: CredentialFilter | None = None,
-) -> Page:
+) -> Page[Candidate]:
     """One page of candidates matching a name/e-mail search, a state and a credential filter.
 
     The search ignores accents and case ("garcia" finds "García"); the credential filter keeps
@@ -247,10 +228,7 @@ def search(
         query = query.where(Candidate.state == state)
     if having is not None and having.active:
         query = query.where(Candidate.id.in_(having.candidates(organization)))
-    total = query.count()
-    number = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
-    items = list(query.order_by(*SORTS.get(sort, SORTS["name"])).paginate(number, PAGE_SIZE))
-    return Page(items, number, total)
+    return paginate(query.order_by(*SORTS.get(sort, SORTS["name"])), page, PAGE_SIZE)
 
 
 MAX_REASON = 500
