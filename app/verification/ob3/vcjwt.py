@@ -12,31 +12,16 @@ from jwcrypto import jwk, jws
 from jwcrypto.common import JWException
 
 from app.verification.fetcher import Fetcher
+from app.verification.jws import ALLOWED_ALGS, REFUSED_ALGS
 from app.verification.ob3.credential import Window, issuer_id, parse_date, window_of
 from app.verification.ob3.dids import ResolvedKey, require_issuer, resolve_key
 from app.verification.ob3.errors import Failure, invalid, unsupported
 from app.verification.ob3.keys import b64url_decode
 
 CHECK = "signature"
-# Every asymmetric JOSE algorithm jwcrypto verifies whose keys Skillproof can read; jwcrypto
-# also checks that the key fits the algorithm (an ES384 token needs a P-384 key).
-ALGORITHMS = [
-    "EdDSA",
-    "Ed25519",
-    "Ed448",
-    "ES256",
-    "ES384",
-    "ES512",
-    "ES256K",
-    "RS256",
-    "RS384",
-    "RS512",
-    "PS256",
-    "PS384",
-    "PS512",
-]
-# Never acceptable: no signature, or a shared secret that a public key would stand in for.
-REFUSED = {"none", "HS256", "HS384", "HS512"}
+# The same algorithms as an OB 2.0 JWS: jwcrypto also checks that the key fits the algorithm
+# (an ES384 token needs a P-384 key).
+ALGORITHMS = sorted(ALLOWED_ALGS)
 CLOCK_SKEW = timedelta(seconds=1)
 
 
@@ -64,7 +49,7 @@ def verify_signature(decoded: Jwt, fetcher: Fetcher) -> tuple[str, ResolvedKey]:
     alg = decoded.header.get("alg")
     if not isinstance(alg, str) or alg.lower() == "none":
         raise invalid(CHECK, "the token is not signed (alg none)")
-    if alg in REFUSED:
+    if alg in REFUSED_ALGS:
         raise invalid(
             CHECK, f"the token uses a signature algorithm Skillproof never accepts: {alg}"
         )
