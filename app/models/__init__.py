@@ -37,11 +37,13 @@ from app.models.ranking import (
     SkillMapping,
     StackRule,
 )
-from app.models.recruiting import CandidateNote, ShareLink
+from app.models.recruiting import CandidateNote, ProofKind, ProvenIdentity, ShareLink
 from app.models.security import OrganizationWebhook, RateLimitCounter, UserSession
 
 __all__ = [
     "CandidateNote",
+    "ProofKind",
+    "ProvenIdentity",
     "ShareLink",
     "OrganizationWebhook",
     "RateLimitCounter",

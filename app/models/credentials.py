@@ -78,6 +78,11 @@ class Credential(TenantModel):
     expires = UTCDateTimeField(null=True)
     recipient = peewee.CharField(max_length=16, default="skipped")
     recipient_detail = peewee.TextField(default="")
+    # Migration 013: the candidate address the recipient check matched; whom the credential names
+    # as its subject (DID or URL) and the earner's name, where it carries them.
+    recipient_identity = peewee.CharField(max_length=320, default="")
+    subject_id = peewee.TextField(default="")
+    subject_name = peewee.CharField(max_length=200, default="")
     skills_json = peewee.TextField(default="[]")
     assertion_id = peewee.CharField(max_length=500, null=True)  # the id the credential declares
     last_checked_at = UTCDateTimeField(null=True)

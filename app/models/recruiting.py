@@ -1,6 +1,9 @@
-"""What recruiters keep about candidates: dated notes and share links to evidence reports."""
+"""What recruiters keep about candidates: dated notes, share links to evidence reports, and the
+identities a candidate proved to be theirs."""
 
 from __future__ import annotations
+
+import enum
 
 import peewee
 
@@ -33,3 +36,24 @@ class ShareLink(TenantModel):
 
     def active(self, now: object) -> bool:
         return self.revoked_at is None and self.expires_at > now
+
+
+class ProofKind(enum.StrEnum):
+    EMAIL = "email"  # an e-mail address, proven by a one-time code sent to it
+    DID = "did"  # a DID, proven by a presentation signed by its key over our challenge
+
+
+class ProvenIdentity(TenantModel):
+    """An identifier the candidate proved to control; badges awarded to it are proven theirs."""
+
+    candidate = peewee.ForeignKeyField(Candidate, backref="proven_identities", on_delete="CASCADE")
+    kind = peewee.CharField(max_length=16)  # ProofKind
+    value = peewee.CharField(
+        max_length=2000
+    )  # normalised: a lower-case address, or the DID as given
+    method = peewee.CharField(max_length=64)  # how: "email-code", "presentation"
+    detail = peewee.TextField(default="")  # a plain sentence on how it was proven
+    proven_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("candidate", "kind", "value"), True),)

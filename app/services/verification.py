@@ -381,11 +381,11 @@ def _evidence_revision(credential: Credential, fields: dict[str, object]) -> dic
         )
     return {
         "evidence_sha256": digest,
-        "evidence_revision": _next_evidence_revision(credential.organization_id),
+        "evidence_revision": next_evidence_revision(credential.organization_id),
     }
 
 
-def _next_evidence_revision(organization_id: int) -> int:
+def next_evidence_revision(organization_id: int) -> int:
     """Bump the organisation's evidence revision (inside the run's transaction: on PostgreSQL
     the row lock orders the bumps as their commits, so a reader never misses one)."""
     Organization.update(evidence_revision=Organization.evidence_revision + 1).where(
@@ -424,6 +424,9 @@ def _evidence_fields(result: VerificationResult) -> dict[str, object]:
         "expires": result.expires,
         "recipient": result.recipient.value,
         "recipient_detail": result.recipient_detail or "",
+        "recipient_identity": (result.recipient_identity or "").strip().lower()[:320],
+        "subject_id": (result.subject_id or "")[:2000],
+        "subject_name": (result.subject_name or "")[:200],
         "skills_json": json.dumps(_skills_of(result)),
         "assertion_id": (result.credential_id or "")[:500] or None,
     }

@@ -180,6 +180,11 @@ class VerificationResult:
     checks: tuple[Check, ...]
     recipient: RecipientStatus = RecipientStatus.SKIPPED
     recipient_detail: str | None = None
+    # The candidate address the recipient check matched, and who the credential says it was
+    # awarded to (a subject DID or URL, and a display name) where it says so.
+    recipient_identity: str | None = None
+    subject_id: str | None = None
+    subject_name: str | None = None
     issuer: Issuer | None = None
     achievement: Achievement | None = None
     skills: tuple[Skill, ...] = ()
@@ -206,6 +211,9 @@ class VerificationResult:
             "checks": [c.to_dict() for c in self.checks],
             "recipient": str(self.recipient),
             "recipient_detail": self.recipient_detail,
+            "recipient_identity": self.recipient_identity,
+            "subject_id": self.subject_id,
+            "subject_name": self.subject_name,
             "issuer": self.issuer.to_dict() if self.issuer else None,
             "achievement": self.achievement.to_dict() if self.achievement else None,
             "skills": [s.to_dict() for s in self.skills],

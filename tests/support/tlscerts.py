@@ -28,12 +28,12 @@ class LocalPKI:
         return context
 
 
-def make_pki(directory: Path, hostname: str) -> LocalPKI:
-    """A fresh CA and a certificate for `hostname` that it signed, written under `directory`."""
+def make_pki(directory: Path, hostname: str, *also: str) -> LocalPKI:
+    """A fresh CA and a certificate it signed for `hostname` (and `also`), under `directory`."""
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_cert = _certificate(_name("Skillproof Test CA"), _name("Skillproof Test CA"), ca_key, ca_key)
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = _certificate(_name(hostname), ca_cert.subject, key, ca_key, hostname)
+    cert = _certificate(_name(hostname), ca_cert.subject, key, ca_key, (hostname, *also))
     pki = LocalPKI(directory / "ca.pem", directory / "server.pem", directory / "server.key")
     pki.ca_file.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
     pki.cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
@@ -56,7 +56,7 @@ def _certificate(
     issuer: x509.Name,
     key: ec.EllipticCurvePrivateKey,
     signing_key: ec.EllipticCurvePrivateKey,
-    hostname: str | None = None,
+    hostnames: tuple[str, ...] | None = None,
 ) -> x509.Certificate:
     now = datetime.datetime.now(datetime.UTC)
     builder = (
@@ -68,7 +68,7 @@ def _certificate(
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=1))
     )
-    if hostname is None:
+    if hostnames is None:
         builder = builder.add_extension(
             x509.BasicConstraints(ca=True, path_length=0), critical=True
         )
@@ -81,7 +81,7 @@ def _certificate(
         )
     else:
         builder = builder.add_extension(
-            x509.SubjectAlternativeName([x509.DNSName(hostname)]), critical=False
+            x509.SubjectAlternativeName([x509.DNSName(name) for name in hostnames]), critical=False
         )
         builder = builder.add_extension(
             x509.BasicConstraints(ca=False, path_length=None), critical=True

@@ -178,6 +178,7 @@ def collect_evidence(
 ) -> None:
     """What the badge says, for display and ranking."""
     session.credential_id = node_id(assertion)
+    session.subject_name = recipient_name(assertion)
     session.achievement = achievement_of(badge.data)
     session.skills = skills_of(badge.data)
     found = issuer_of(issuer.data)
@@ -186,3 +187,15 @@ def collect_evidence(
     session.issuer = found
     if session.achievement.image is None and not isinstance(assertion.get("image"), str):
         session.warn("image", "the badge has no image")
+
+
+_NAME_CAP = 200
+
+
+def recipient_name(assertion: Mapping[str, Any]) -> str | None:
+    """The earner's name from the 1EdTech `extensions:recipientProfile` extension, if given."""
+    profile = assertion.get("extensions:recipientProfile")
+    name = profile.get("name") if isinstance(profile, Mapping) else None
+    if not isinstance(name, str) or not name.strip():
+        return None
+    return " ".join(name.split())[:_NAME_CAP]

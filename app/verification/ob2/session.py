@@ -38,6 +38,7 @@ class Session:
     checks: list[Check] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     recipient: RecipientOutcome | None = None
+    subject_name: str | None = None
     issuer: Issuer | None = None
     achievement: Achievement | None = None
     skills: tuple[Skill, ...] = ()
@@ -74,6 +75,8 @@ class Session:
             checks=checks,
             recipient=recipient.status if recipient else RecipientStatus.SKIPPED,
             recipient_detail=recipient.detail if recipient else None,
+            recipient_identity=recipient.matched if recipient else None,
+            subject_name=self.subject_name,
             issuer=self.issuer,
             achievement=self.achievement,
             skills=self.skills,

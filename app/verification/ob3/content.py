@@ -44,6 +44,22 @@ def subject_of(document: Mapping[str, Any]) -> Mapping[str, Any]:
     return subjects[0] if subjects and isinstance(subjects[0], Mapping) else {}
 
 
+def subject_id_of(document: Mapping[str, Any]) -> str | None:
+    """Whom the credential was awarded to, as the subject's own id (a DID or a URL), if any."""
+    subject_id = subject_of(document).get("id")
+    if not isinstance(subject_id, str) or not subject_id.strip() or len(subject_id) > 2000:
+        return None
+    return subject_id.strip()
+
+
+def subject_name_of(document: Mapping[str, Any]) -> str | None:
+    """The earner's display name, where the credential carries one."""
+    name = subject_of(document).get("name")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    return " ".join(name.split())[:200]
+
+
 def achievement_of(document: Mapping[str, Any]) -> Achievement | None:
     achievement = subject_of(document).get("achievement")
     if isinstance(achievement, list):
