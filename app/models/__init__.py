@@ -26,6 +26,7 @@ from app.models.credentials import (
     ImportBatch,
     VerificationRun,
 )
+from app.models.proofs import EmailChallenge
 from app.models.ranking import (
     IssuerTrust,
     RankingExport,
@@ -41,6 +42,7 @@ from app.models.recruiting import CandidateNote, ProofKind, ProvenIdentity, Shar
 from app.models.security import OrganizationWebhook, RateLimitCounter, UserSession
 
 __all__ = [
+    "EmailChallenge",
     "CandidateNote",
     "ProofKind",
     "ProvenIdentity",

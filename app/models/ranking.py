@@ -90,6 +90,9 @@ class RankingSettings(TenantModel):
     neutral = peewee.FloatField(default=0.9)
     unknown = peewee.FloatField(default=0.7)
     blocked = peewee.FloatField(default=0.0)
+    # Migration 015: what a credential counts for when its ownership is only matched or
+    # unchecked, not proven by the candidate (proven always counts in full).
+    unproven = peewee.FloatField(default=1.0)
     changed_at = UTCDateTimeField(default=utcnow)
     revision = peewee.IntegerField(default=0)
 

@@ -44,6 +44,11 @@ ACTION_LABELS = {
     "user.update": "User changed",
     "api_token.create": "API token created",
     "api_token.revoke": "API token revoked",
+    "email_proof.sent": "Proof code e-mailed to a candidate",
+    "email_proof.failed": "Proof code could not be e-mailed",
+    "email_proof.wrong_code": "Wrong proof code entered",
+    "identity.proven.email": "E-mail address proven by the candidate",
+    "identity.proven.did": "DID proven by the candidate",
 }
 
 

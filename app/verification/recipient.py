@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from app.verification.result import RecipientStatus
@@ -15,10 +15,45 @@ _CHECKABLE_WITH_EMAIL = {"email", "emailaddress"}
 
 
 @dataclass(frozen=True, slots=True)
+class AwardedEmail:
+    """An e-mail address a badge is awarded to: the address itself, or its hash and salt."""
+
+    identity: str
+    hashed: bool
+    salt: str = ""
+
+    def matches(self, email: str) -> bool:
+        """Whether `email` is this address (a hash with an unknown method matches nothing)."""
+        try:
+            return _matches(self.identity, email, self.salt, hashed=self.hashed)
+        except RecipientError:
+            return False
+
+    @property
+    def address(self) -> str | None:
+        """The plain address, lower-case; None when only its hash is known."""
+        return None if self.hashed else self.identity.strip().lower()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"identity": self.identity, "hashed": self.hashed, "salt": self.salt}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> AwardedEmail | None:
+        """Read back a stored `to_dict()`; anything malformed is None."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("identity"), str):
+            return None
+        salt = data.get("salt")
+        return cls(
+            data["identity"], data.get("hashed") is True, salt if isinstance(salt, str) else ""
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class RecipientOutcome:
     status: RecipientStatus
     detail: str
     matched: str | None = None
+    awarded: tuple[AwardedEmail, ...] = ()  # the e-mail identities the badge declares
 
 
 class RecipientError(ValueError):
@@ -29,16 +64,28 @@ def check_recipient(recipient: Any, emails: Sequence[str], *, salt: Any = None) 
     """Compare an OB 1.x/2.0 recipient (an IdentityObject, or an OB 0.5 string) with e-mails."""
     identity = _identity_object(recipient, salt)
     kind = str(identity.get("type", "")).strip()
+    awarded = awarded_email(identity)
     if not emails:
         return RecipientOutcome(
-            RecipientStatus.SKIPPED, "no e-mail address given for the candidate"
+            RecipientStatus.SKIPPED, "no e-mail address given for the candidate", awarded=awarded
         )
     if kind.lower() not in _CHECKABLE_WITH_EMAIL:
         return RecipientOutcome(
             RecipientStatus.NOT_CHECKABLE,
             f"awarded to a {_kind_name(kind)}, which cannot be compared with an e-mail address",
         )
-    return _compare(identity, emails)
+    return replace(_compare(identity, emails), awarded=awarded)
+
+
+def awarded_email(identity: Mapping[str, Any]) -> tuple[AwardedEmail, ...]:
+    """The e-mail identity an IdentityObject declares (none for other kinds or bad values)."""
+    value = identity.get("identity")
+    kind = str(identity.get("type", "")).strip().lower()
+    if kind not in _CHECKABLE_WITH_EMAIL or not isinstance(value, str) or not value.strip():
+        return ()
+    salt = identity.get("salt")
+    hashed = _is_hashed(identity.get("hashed"), value.strip())
+    return (AwardedEmail(value.strip()[:400], hashed, "" if salt is None else str(salt)[:400]),)
 
 
 def _identity_object(recipient: Any, salt: Any) -> Mapping[str, Any]:

@@ -6,7 +6,10 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.verification.recipient import AwardedEmail
 
 
 class Verdict(enum.StrEnum):
@@ -185,6 +188,9 @@ class VerificationResult:
     recipient_identity: str | None = None
     subject_id: str | None = None
     subject_name: str | None = None
+    # The e-mail identities (plain, or hashed with their salt) the credential is awarded to: a
+    # candidate may later prove one of them by a one-time code.
+    awarded_to: tuple[AwardedEmail, ...] = ()
     issuer: Issuer | None = None
     achievement: Achievement | None = None
     skills: tuple[Skill, ...] = ()
@@ -214,6 +220,7 @@ class VerificationResult:
             "recipient_identity": self.recipient_identity,
             "subject_id": self.subject_id,
             "subject_name": self.subject_name,
+            "awarded_to": [a.to_dict() for a in self.awarded_to],
             "issuer": self.issuer.to_dict() if self.issuer else None,
             "achievement": self.achievement.to_dict() if self.achievement else None,
             "skills": [s.to_dict() for s in self.skills],

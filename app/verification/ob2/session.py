@@ -76,6 +76,7 @@ class Session:
             recipient=recipient.status if recipient else RecipientStatus.SKIPPED,
             recipient_detail=recipient.detail if recipient else None,
             recipient_identity=recipient.matched if recipient else None,
+            awarded_to=recipient.awarded if recipient else (),
             subject_name=self.subject_name,
             issuer=self.issuer,
             achievement=self.achievement,

@@ -235,6 +235,7 @@ def _result(
         recipient=recipient.status if recipient else RecipientStatus.SKIPPED,
         recipient_detail=recipient.detail if recipient else None,
         recipient_identity=recipient.matched if recipient else None,
+        awarded_to=recipient.awarded if recipient else (),
         subject_id=content.subject_id_of(document) if shown else None,
         subject_name=content.subject_name_of(document) if shown else None,
         issuer=content.issuer_of(document) if shown else None,

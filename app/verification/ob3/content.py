@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from app.verification.ob3.credential import as_list, types_of
-from app.verification.recipient import RecipientError, RecipientOutcome, check_recipient
+from app.verification.recipient import (
+    AwardedEmail,
+    RecipientError,
+    RecipientOutcome,
+    awarded_email,
+    check_recipient,
+)
 from app.verification.result import Achievement, Issuer, RecipientStatus, Skill
 
 
@@ -145,22 +152,22 @@ def skills_of(document: Mapping[str, Any]) -> tuple[Skill, ...]:
 def recipient_of(document: Mapping[str, Any], emails: Sequence[str]) -> RecipientOutcome:
     """Match the subject's identifiers (hashed or plain) or its mailto: id against the e-mails."""
     subject = subject_of(document)
+    awarded = awarded_emails_of(document)
     if not emails:
         return RecipientOutcome(
-            RecipientStatus.SKIPPED, "no e-mail address given for the candidate"
+            RecipientStatus.SKIPPED, "no e-mail address given for the candidate", awarded=awarded
         )
     identities = [i for i in as_list(subject.get("identifier")) if isinstance(i, Mapping)]
     outcomes = [_identity_outcome(i, emails) for i in identities]
     subject_id = subject.get("id")
     if isinstance(subject_id, str) and subject_id.lower().startswith("mailto:"):
-        identity = {"type": "email", "identity": subject_id[7:], "hashed": False}
-        outcomes.append(check_recipient(identity, emails))
+        outcomes.append(check_recipient(_mailto(subject_id), emails))
     for status in (RecipientStatus.MATCHED, RecipientStatus.MISMATCH):
         found = next((o for o in outcomes if o.status is status), None)
         if found is not None:
-            return found
+            return replace(found, awarded=awarded)
     if outcomes:
-        return outcomes[0]
+        return replace(outcomes[0], awarded=awarded)
     whom = (
         "a DID"
         if isinstance(subject_id, str) and subject_id.startswith("did:")
@@ -172,16 +179,35 @@ def recipient_of(document: Mapping[str, Any], emails: Sequence[str]) -> Recipien
     )
 
 
-def _identity_outcome(identity: Mapping[str, Any], emails: Sequence[str]) -> RecipientOutcome:
-    kind = str(identity.get("identityType", ""))
-    value = identity.get("identityHash")
-    legacy = {
-        "type": kind,
-        "identity": value,
+def awarded_emails_of(document: Mapping[str, Any]) -> tuple[AwardedEmail, ...]:
+    """Every e-mail identity (hashed or plain) the subject declares, each once."""
+    subject = subject_of(document)
+    found: list[AwardedEmail] = []
+    for identity in as_list(subject.get("identifier")):
+        if isinstance(identity, Mapping):
+            found += awarded_email(_legacy(identity))
+    subject_id = subject.get("id")
+    if isinstance(subject_id, str) and subject_id.lower().startswith("mailto:"):
+        found += awarded_email(_mailto(subject_id))
+    return tuple(dict.fromkeys(found))[:20]
+
+
+def _mailto(subject_id: str) -> dict[str, Any]:
+    return {"type": "email", "identity": subject_id[7:], "hashed": False}
+
+
+def _legacy(identity: Mapping[str, Any]) -> dict[str, Any]:
+    """An OB 3.0 IdentityObject in the OB 2.0 shape the recipient check reads."""
+    return {
+        "type": str(identity.get("identityType", "")),
+        "identity": identity.get("identityHash"),
         "hashed": identity.get("hashed"),
         "salt": identity.get("salt"),
     }
+
+
+def _identity_outcome(identity: Mapping[str, Any], emails: Sequence[str]) -> RecipientOutcome:
     try:
-        return check_recipient(legacy, emails)
+        return check_recipient(_legacy(identity), emails)
     except RecipientError as error:
         return RecipientOutcome(RecipientStatus.NOT_CHECKABLE, str(error))
