@@ -21,6 +21,7 @@ from app.models import (
     normalise_email,
     utcnow,
 )
+from app.services import wakeup
 from app.services.accounts import audit
 from app.services.verification import next_evidence_revision
 
@@ -81,6 +82,12 @@ def belongs_to(credential: Credential, proofs: Sequence[ProvenIdentity]) -> Belo
     return BelongsTo(state, credential.recipient_detail or "")
 
 
+def belonging_of(credentials: Sequence[Credential]) -> dict[int, BelongsTo]:
+    """Each credential's ownership state, with its candidates' proofs read in one query."""
+    proofs = proofs_of({credential.candidate_id for credential in credentials})
+    return {c.id: belongs_to(c, proofs.get(c.candidate_id, [])) for c in credentials}
+
+
 def record(
     candidate: Candidate,
     kind: ProofKind,
@@ -114,6 +121,7 @@ def record(
             "candidate",
             f"{candidate.id}: {method}",
         )
+    wakeup.result_stored()  # a recruiter's page waiting on this candidate shows it at once
     return proof
 
 

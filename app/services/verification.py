@@ -21,6 +21,7 @@ from app.models import (
     CredentialImage,
     CredentialStatus,
     Organization,
+    ProvenIdentity,
     User,
     VerificationRun,
     utcnow,
@@ -519,7 +520,8 @@ def runs_of(credential: Credential) -> Sequence[VerificationRun]:
 
 def progress_token(candidate: Candidate) -> str:
     """Changes whenever one of the candidate's credentials is added, removed, queued, verified
-    or re-verified, or the candidate's state changes: what a page waiting for verdicts shows."""
+    or re-verified, the candidate's state changes or they prove an identity: what a page
+    waiting for verdicts shows."""
     rows = (
         Credential.select(
             Credential.id,
@@ -533,7 +535,13 @@ def progress_token(candidate: Candidate) -> str:
         .tuples()
     )
     state = Candidate.select(Candidate.state).where(Candidate.id == candidate).scalar()
-    text = repr((state, list(rows)))
+    proofs = (  # a proof makes the candidate's badges "proven": pages waiting show it
+        ProvenIdentity.select(ProvenIdentity.id, ProvenIdentity.proven_at)
+        .where(ProvenIdentity.candidate == candidate)
+        .order_by(ProvenIdentity.id)
+        .tuples()
+    )
+    text = repr((state, list(rows), list(proofs)))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from app.models import Candidate, CandidateState, Credential
 from app.services import candidates as candidate_service
-from app.services import exports, identity, intake, notes, sharing, wakeup
+from app.services import exports, identity, intake, notes, ownership, sharing, wakeup
 from app.services import roles as role_service
 from app.services import skills as skill_service
 from app.services.candidates import CandidateError, CredentialFilter
@@ -166,6 +166,7 @@ def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
         "reasons": _reasons_of(credentials),
         "emails": candidate_service.emails_of(candidate),
         "credentials": credentials,
+        "belonging": ownership.belonging_of(credentials),
         # The worker refreshes the candidate's state just after storing a verdict: poll until
         # that has happened too, or the status shown could stay "Verifying…".
         "pending": any(c.pending for c in credentials)

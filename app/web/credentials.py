@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from app.models import Candidate, Credential
 from app.ranking import Tier
 from app.services import candidates as candidate_service
-from app.services import identity, receipts, verification
+from app.services import identity, ownership, receipts, verification
 from app.services import roles as role_service
 from app.services.issuer_identity import IssuerIdentity, identity_of
 from app.web import wording
@@ -60,6 +60,7 @@ def _context(credential: Credential) -> dict[str, Any]:
         "tags": [s["name"] for s in skills if s.get("kind") == "tag"],
         "runs": runs,
         "has_image": verification.has_image(credential),
+        "belonging": ownership.belonging_of([credential])[credential.id],
     }
 
 

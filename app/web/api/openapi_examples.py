@@ -20,6 +20,7 @@ RESULT: dict[str, Any] = {
     "checks": CHECKS,
     "recipient": "matched",
     "recipient_detail": "ada@example.com",
+    "awarded_to": [{"identity": "ada@example.com", "hashed": False, "salt": ""}],
     "issuer": {
         "id": "https://badges.example.org/issuer",
         "name": "Example Academy",
@@ -102,6 +103,11 @@ CREDENTIAL: dict[str, Any] = {
     "next_check_at": "2026-11-29T09:30:00+00:00",
     "recipient": "matched",
     "recipient_detail": "ada@example.com",
+    "belongs_to": {
+        "state": "proven",
+        "detail": "ada@example.com confirmed by a one-time code",
+        "proven_at": WHEN,
+    },
     "description": "Writes analytical SQL queries.",
     "criteria": "Passed the final assessment.",
     "image_url": "https://badges.example.org/badges/sql.png",

@@ -204,6 +204,33 @@ def schemas() -> dict[str, Schema]:
                             "enum": ["matched", "mismatch", "not_checkable", "skipped"],
                         },
                         "recipient_detail": STRING,
+                        "belongs_to": obj(
+                            {
+                                "state": {
+                                    "type": "string",
+                                    "enum": [
+                                        "proven",
+                                        "matched",
+                                        "mismatch",
+                                        "not_checkable",
+                                        "skipped",
+                                    ],
+                                    "description": "From strongest: proven (the candidate "
+                                    "confirmed the address or DID it was awarded to), matched "
+                                    "(awarded to an address a recruiter gave), mismatch "
+                                    "(someone else's), not_checkable, skipped.",
+                                },
+                                "detail": {
+                                    **STRING,
+                                    "examples": ["ada@example.com confirmed by a one-time code"],
+                                },
+                                "proven_at": {
+                                    **ISO_OR_NULL,
+                                    "description": "When the candidate proved it (proven only).",
+                                },
+                            },
+                            description="Does the credential belong to its candidate?",
+                        ),
                         "description": STRING,
                         "criteria": STRING,
                         "image_url": STRING,
@@ -314,6 +341,12 @@ def verification_result() -> Schema:
                 "enum": ["matched", "mismatch", "not_checkable", "skipped"],
             },
             "recipient_detail": TEXT_OR_NULL,
+            "awarded_to": {
+                "type": "array",
+                "items": obj({"identity": STRING, "hashed": {"type": "boolean"}, "salt": STRING}),
+                "description": "The e-mail identities the credential is awarded to, as it "
+                "states them: a plain address, or a hash with its salt.",
+            },
             "issuer": maybe(issuer),
             "achievement": maybe(achievement),
             "skills": {"type": "array", "items": ref("Skill")},
@@ -328,5 +361,6 @@ def verification_result() -> Schema:
                 "description": "Credentials inside this one (a CLR's achievements).",
             },
             "elapsed_ms": {"type": "number", "minimum": 0},
-        }
+        },
+        optional=("awarded_to",),
     )

@@ -9,7 +9,7 @@ from flask import url_for
 
 from app.models import Candidate, Credential, VerificationRun
 from app.services import candidates as candidate_service
-from app.services import verification
+from app.services import ownership, verification
 from app.services.candidates import MAX_NOTES
 from app.web.api.common import iso
 
@@ -84,6 +84,7 @@ def credential_detail(row: Credential) -> dict[str, Any]:
         **credential_summary(row),
         "recipient": row.recipient,
         "recipient_detail": row.recipient_detail,
+        "belongs_to": belongs_to(row),
         "description": row.description,
         "criteria": row.criteria,
         "image_url": row.image_url,
@@ -92,6 +93,12 @@ def credential_detail(row: Credential) -> dict[str, Any]:
         "result": latest,
         "runs": [run_summary(run) for run in runs],
     }
+
+
+def belongs_to(row: Credential) -> dict[str, Any]:
+    """How strongly the credential is its candidate's: proven, matched, mismatch, ..."""
+    found = ownership.belonging_of([row])[row.id]
+    return {"state": found.state.value, "detail": found.sentence, "proven_at": iso(found.proven_at)}
 
 
 def run_summary(run: VerificationRun) -> dict[str, Any]:
