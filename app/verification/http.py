@@ -1,45 +1,40 @@
-"""SafeFetcher: Skillproof's one outbound HTTP client for URLs from untrusted documents."""
+"""SafeFetcher: Skillproof's one outbound HTTP client for URLs from untrusted documents.
+
+It talks to an httpcore connection pool over the guarded network backend (netbackend.py),
+built on the first request that reaches the network: a batch of local files, or of documents
+answered from the cache, never imports the HTTP stack.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import os
-import ssl
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any
-
-import httpcore
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from .fetcher import ACCEPT_JSON, FetchError, FetchFailure, FetchResponse
 from .httpbody import ACCEPT_ENCODING, read_body, too_large
 from .httpcache import HttpCache
-from .netbackend import (
-    Connector,
-    GuardedBackend,
-    PoolTransport,
-    Refused,
-    Resolver,
-    deadline,
-    direct_connector,
-    system_resolver,
-)
-from .netpolicy import (
-    NO_PRIVATE_HOSTS,
-    Allowlist,
-    check_address,
-    check_host_syntax,
-    literal_address,
-    parse_allowlist,
-)
+from .netdeadline import deadline
+from .netpolicy import NO_PRIVATE_HOSTS, Allowlist, check_address, literal_address, parse_allowlist
+from .tls import LazyTlsContext, ca_paths_from_environ
+from .weburl import WebUrl, join, parse_web_url
+
+if TYPE_CHECKING:
+    import socket
+
+    import httpcore
+    import httpx
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 5
 CHECKED_URL_CACHE = 1024  # the issuer, BadgeClass and image URLs most badges share
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+Resolver = Callable[[str, int], Sequence[str]]
+Connector = Callable[[str, int, float | None], "socket.socket"]
 
 
 def user_agent(version: str | None = None) -> str:
@@ -55,48 +50,6 @@ def user_agent(version: str | None = None) -> str:
     return f"Skillproof/{version} (+credential verifier)"
 
 
-def ca_paths_from_environ(environ: Mapping[str, str]) -> tuple[str | None, str | None]:
-    """(ca_file, ca_dir) from SSL_CERT_FILE / SSL_CERT_DIR; empty values count as unset."""
-    return environ.get("SSL_CERT_FILE") or None, environ.get("SSL_CERT_DIR") or None
-
-
-def make_ssl_context(ca_file: str | None = None, ca_dir: str | None = None) -> ssl.SSLContext:
-    """Verify against certifi's CA bundle plus an extra CA file / hashed CA directory."""
-    import certifi  # imported with the first TLS connection (it pulls in importlib.resources)
-
-    context = ssl.create_default_context(cafile=certifi.where())
-    if ca_file or ca_dir:
-        try:
-            context.load_verify_locations(cafile=ca_file, capath=ca_dir)
-        except (OSError, ssl.SSLError) as exc:
-            raise ValueError(f"the extra CA certificates could not be loaded: {exc}") from exc
-    return context
-
-
-class LazyTlsContext:
-    """The TLS context, built on the first https connection: loading the CA bundles costs more
-    than starting the command, and a batch of http-only or local targets never needs them.
-    Extra CA files must be readable at once, so that a missing one is a configuration error.
-    """
-
-    def __init__(self, ca_file: str | None = None, ca_dir: str | None = None) -> None:
-        for path, readable in ((ca_file, os.path.isfile), (ca_dir, os.path.isdir)):
-            if path and not (readable(path) and os.access(path, os.R_OK)):
-                raise ValueError(f"the extra CA certificates could not be loaded: {path}")
-        self._paths = (ca_file, ca_dir)
-        self._context: ssl.SSLContext | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self) -> ssl.SSLContext:
-        with self._lock:
-            if self._context is None:
-                try:
-                    self._context = make_ssl_context(*self._paths)
-                except ValueError as exc:  # unreadable content: this connection fails as TLS
-                    raise ssl.SSLError(str(exc)) from exc
-            return self._context
-
-
 class SafeFetcher:
     """The Fetcher that refuses non-public addresses, caps sizes and times, and caches."""
 
@@ -110,8 +63,8 @@ class SafeFetcher:
         total_timeout: float = 20.0,
         max_bytes: int = DEFAULT_MAX_BYTES,
         cache: HttpCache | None = None,
-        resolver: Resolver = system_resolver,
-        connector: Connector = direct_connector,
+        resolver: Resolver | None = None,
+        connector: Connector | None = None,
         max_connections: int = 20,
         version: str | None = None,
     ) -> None:
@@ -121,15 +74,20 @@ class SafeFetcher:
         self.cache = HttpCache() if cache is None else cache
         # Parsing and checking a URL costs more than a cache hit: the same shared documents are
         # asked for by every badge. Only accepted URLs are kept (lru_cache keeps no exceptions).
-        self._checked_url: Callable[[str], httpx.URL] = functools.lru_cache(CHECKED_URL_CACHE)(
+        self._checked_url: Callable[[str], WebUrl] = functools.lru_cache(CHECKED_URL_CACHE)(
             self._check_url
         )
-        backend = GuardedBackend(
-            allowlist, resolver, connector, tls_context=LazyTlsContext(ca_file, ca_dir)
-        )
-        self._client = _client(
-            backend, connect_timeout, total_timeout, max_connections, user_agent(version)
-        )
+        self._tls = LazyTlsContext(ca_file, ca_dir)  # a missing CA file is an error right away
+        self._net = (resolver, connector, max_connections)
+        self._timeouts = {
+            "connect": connect_timeout,
+            "read": total_timeout,
+            "write": total_timeout,
+            "pool": total_timeout,
+        }
+        self._headers = [(b"user-agent", user_agent(version).encode("ascii"))]
+        self._pool: httpcore.ConnectionPool | None = None
+        self._pool_lock = threading.Lock()
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str], **options: Any) -> SafeFetcher:
@@ -153,7 +111,10 @@ class SafeFetcher:
 
     def close(self) -> None:
         """Close pooled connections."""
-        self._client.close()
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
     def __enter__(self) -> SafeFetcher:
         return self
@@ -178,21 +139,20 @@ class SafeFetcher:
             if len(redirects) > MAX_REDIRECTS:
                 detail = f"the web address redirected more than {MAX_REDIRECTS} times"
                 raise FetchError(url, FetchFailure.TOO_MANY_REDIRECTS, detail)
-            target = self._checked_url(_join(target, location))
+            target = self._checked_url(join(target, location))
 
-    def _check_url(self, url: str) -> httpx.URL:
+    def _check_url(self, url: str) -> WebUrl:
         """Parse and check a URL before anything is sent; refusals raise FetchError."""
-        parsed = _parse_url(url)
-        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        parsed = parse_web_url(url)
         address = literal_address(parsed.host)
         if address is not None:
-            reason = check_address(address, port, self._allowlist)
+            reason = check_address(address, parsed.effective_port, self._allowlist)
             if reason is not None:
                 detail = f"{reason}; Skillproof only contacts public internet addresses"
                 raise FetchError(url, FetchFailure.BLOCKED, detail)
-        return parsed.copy_with(fragment=None)
+        return parsed
 
-    def _get(self, target: httpx.URL, accept: str, limit: int, revalidate: bool) -> FetchResponse:
+    def _get(self, target: WebUrl, accept: str, limit: int, revalidate: bool) -> FetchResponse:
         key = str(target)
         lookup = self.cache.lookup(key, accept, revalidate=revalidate)
         if lookup.fresh is not None:
@@ -207,87 +167,86 @@ class SafeFetcher:
         return response
 
     def _request(
-        self, target: httpx.URL, accept: str, limit: int, conditional: Mapping[str, str]
+        self, target: WebUrl, accept: str, limit: int, conditional: Mapping[str, str]
     ) -> FetchResponse:
+        import httpcore
+
+        from .netbackend import Refused
+
         url = str(target)
-        headers = {"accept": accept, "accept-encoding": ACCEPT_ENCODING, **conditional}
+        headers = [
+            (b"host", target.netloc.encode("ascii")),
+            *self._headers,
+            (b"accept", accept.encode("latin-1")),
+            (b"accept-encoding", ACCEPT_ENCODING.encode("ascii")),
+            *((k.encode("latin-1"), v.encode("latin-1")) for k, v in conditional.items()),
+        ]
+        request_url = httpcore.URL(
+            scheme=target.scheme,
+            host=target.host,
+            port=target.port,
+            target=target.target.encode("ascii"),
+        )
         try:
-            with self._client.stream("GET", target, headers=headers) as response:
-                content = read_body(url, response, limit)
+            with self._connection_pool().stream(
+                "GET", request_url, headers=headers, extensions={"timeout": self._timeouts}
+            ) as response:
+                received = _plain_headers(response.headers)
+                content = read_body(url, received, response.iter_stream(), limit)
         except Refused as exc:
             raise FetchError(url, exc.failure, exc.detail) from None
-        except (httpx.HTTPError, httpcore.NetworkError, httpcore.TimeoutException, OSError) as exc:
+        except (
+            httpcore.NetworkError,
+            httpcore.TimeoutException,
+            httpcore.ProtocolError,
+            httpcore.UnsupportedProtocol,
+            OSError,
+        ) as exc:
             raise _fetch_error(url, target.host, exc) from exc
-        return FetchResponse(url, response.status_code, content, _plain_headers(response))
+        return FetchResponse(url, response.status, content, received)
+
+    def _connection_pool(self) -> httpcore.ConnectionPool:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = _open_pool(self._allowlist, self._tls, *self._net)
+            return self._pool
 
 
-def guarded_client(
-    allowlist: Allowlist, *, ca_file: str | None = None, ca_dir: str | None = None, timeout: float
-) -> httpx.Client:
-    """A plain httpx client whose every connection goes to a resolved and checked address.
-
-    For requests that are not fetches (an organisation's webhook, which its admin chose):
-    no redirects followed, no cache; `Refused` is raised for an address not allowed.
-    """
-    backend = GuardedBackend(allowlist, tls_context=LazyTlsContext(ca_file, ca_dir))
-    return _client(backend, timeout, timeout, 4, "Skillproof-Webhook/1")
-
-
-def _client(
-    backend: GuardedBackend,
-    connect_timeout: float,
-    total_timeout: float,
+def _open_pool(
+    allowlist: Allowlist,
+    tls: LazyTlsContext,
+    resolver: Resolver | None,
+    connector: Connector | None,
     max_connections: int,
-    agent: str,
-) -> httpx.Client:
+) -> httpcore.ConnectionPool:
+    import ssl
+
+    import httpcore
+
+    from .netbackend import GuardedBackend, direct_connector, system_resolver
+
+    backend = GuardedBackend(
+        allowlist, resolver or system_resolver, connector or direct_connector, tls_context=tls
+    )
     # The backend's own lazily built context is the one TLS uses; this stand-in (no CAs loaded,
     # so it could verify nothing) only keeps httpcore from building its own.
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    # The guarded backend goes into an httpcore pool of our own: httpcore keeps per-origin
-    # pooling, httpx keeps its client, and every TCP connect is checked.
-    pool = httpcore.ConnectionPool(
-        ssl_context=context,
+    return httpcore.ConnectionPool(
+        ssl_context=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT),
         max_connections=max_connections,
         max_keepalive_connections=max_connections,
         keepalive_expiry=5.0,
         retries=0,
         network_backend=backend,
     )
-    timeout = httpx.Timeout(total_timeout, connect=connect_timeout)
-    headers = {"user-agent": agent}
-    return httpx.Client(
-        transport=PoolTransport(pool),
-        trust_env=False,
-        follow_redirects=False,
-        timeout=timeout,
-        headers=headers,
-    )
 
 
-def _parse_url(url: str) -> httpx.URL:
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError):
-        raise FetchError(url, FetchFailure.BAD_URL, "the web address is not valid") from None
-    if parsed.scheme not in ("http", "https"):
-        detail = "only http and https web addresses can be checked"
-        raise FetchError(url, FetchFailure.BAD_URL, detail)
-    if parsed.userinfo:
-        detail = "the web address contains a user name or password, which Skillproof does not send"
-        raise FetchError(url, FetchFailure.BAD_URL, detail)
-    problem = check_host_syntax(parsed.raw_host.decode("ascii", "replace"))
-    if problem is None and parsed.port is not None and not 0 < parsed.port < 65536:
-        problem = "the web address has an invalid port number"
-    if problem is not None:
-        raise FetchError(url, FetchFailure.BAD_URL, problem)
-    return parsed
+def guarded_client(
+    allowlist: Allowlist, *, ca_file: str | None = None, ca_dir: str | None = None, timeout: float
+) -> httpx.Client:
+    """A plain httpx client for requests that are not fetches (webhooks): httpxclient.py."""
+    from .httpxclient import guarded_client as client
 
-
-def _join(base: httpx.URL, location: str) -> str:
-    try:
-        return str(base.join(location))
-    except (httpx.InvalidURL, ValueError):
-        return location  # _parse_url names the problem
+    return client(allowlist, ca_file=ca_file, ca_dir=ca_dir, timeout=timeout)
 
 
 def _within(response: FetchResponse, limit: int) -> FetchResponse:
@@ -296,8 +255,20 @@ def _within(response: FetchResponse, limit: int) -> FetchResponse:
     return response
 
 
-def _plain_headers(response: httpx.Response) -> dict[str, str]:
-    return {name: ", ".join(response.headers.get_list(name)) for name in response.headers}
+def _plain_headers(raw: Sequence[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Lower-case names; repeated headers joined with ', ' (as HTTP allows for lists)."""
+    headers: dict[str, str] = {}
+    for name, value in raw:
+        key, text = name.decode("latin-1").lower(), _header_text(value)
+        headers[key] = f"{headers[key]}, {text}" if key in headers else text
+    return headers
+
+
+def _header_text(value: bytes) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
 
 
 def _fetch_error(url: str, host: str, exc: Exception) -> FetchError:
@@ -306,10 +277,12 @@ def _fetch_error(url: str, host: str, exc: Exception) -> FetchError:
 
 
 def _classify(host: str, exc: Exception) -> tuple[FetchFailure, str]:
+    import ssl
+
+    import httpcore
+
     root = _root_cause(exc)
-    if isinstance(exc, httpx.TimeoutException | httpcore.TimeoutException) or isinstance(
-        root, TimeoutError
-    ):
+    if isinstance(exc, httpcore.TimeoutException) or isinstance(root, TimeoutError):
         return FetchFailure.TIMEOUT, f"the server {host} did not answer in time"
     if isinstance(root, ssl.SSLCertVerificationError):
         why = root.verify_message or "unknown reason"
@@ -318,11 +291,11 @@ def _classify(host: str, exc: Exception) -> tuple[FetchFailure, str]:
         return FetchFailure.TLS, f"a secure (TLS) connection to {host} could not be set up"
     if isinstance(root, ConnectionRefusedError):
         return FetchFailure.CONNECT, f"the server {host} refused the connection"
-    if isinstance(exc, httpx.ConnectError):
+    if isinstance(exc, httpcore.ConnectError):
         return FetchFailure.CONNECT, f"the server {host} could not be reached"
-    if isinstance(exc, httpx.NetworkError | httpcore.NetworkError | OSError):
+    if isinstance(exc, httpcore.NetworkError | OSError):
         return FetchFailure.CONNECT, f"the connection to {host} broke off"
-    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+    if isinstance(exc, httpcore.UnsupportedProtocol):
         return FetchFailure.BAD_URL, "the web address is not valid"
     return FetchFailure.PROTOCOL, f"the server {host} did not send a valid HTTP answer"
 

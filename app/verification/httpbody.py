@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
-
-import httpx
+from collections.abc import Iterable, Mapping
 
 from .fetcher import FetchError, FetchFailure
 
@@ -80,14 +78,15 @@ def _decompressor(encoding: str) -> zlib._Decompress | None:
     raise ValueError(encoding)
 
 
-def read_body(url: str, response: httpx.Response, limit: int) -> bytes:
-    """The decoded body, or FetchError(TOO_LARGE) as soon as it is known to pass `limit`."""
-    declared = response.headers.get("content-length", "").strip()
+def read_body(url: str, headers: Mapping[str, str], chunks: Iterable[bytes], limit: int) -> bytes:
+    """The decoded body of a response with these (lower-case) headers, read from its raw
+    `chunks`, or FetchError(TOO_LARGE) as soon as it is known to pass `limit`."""
+    declared = headers.get("content-length", "").strip()
     if declared.isdigit() and int(declared) > limit:
         raise too_large(url, limit)
-    decoder = _decoder(url, response, limit)
+    decoder = _decoder(url, headers, limit)
     try:
-        return _drain(response.iter_raw(), decoder, limit)
+        return _drain(chunks, decoder, limit)
     except _TooLarge:
         raise too_large(url, limit) from None
     except zlib.error:
@@ -108,8 +107,8 @@ def _drain(chunks: Iterable[bytes], decoder: BoundedDecoder, limit: int) -> byte
     return bytes(body)
 
 
-def _decoder(url: str, response: httpx.Response, limit: int) -> BoundedDecoder:
-    encoding = response.headers.get("content-encoding", "").strip().lower()
+def _decoder(url: str, headers: Mapping[str, str], limit: int) -> BoundedDecoder:
+    encoding = headers.get("content-encoding", "").strip().lower()
     try:
         return BoundedDecoder(encoding, limit)
     except ValueError:

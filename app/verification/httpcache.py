@@ -13,7 +13,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 
 from .fetcher import FetchResponse
 
@@ -188,6 +187,8 @@ def _expires_lifetime(headers: Mapping[str, str]) -> float:
     expires, date = headers.get("expires"), headers.get("date")
     if not expires or not date:
         return 0.0
+    from email.utils import parsedate_to_datetime  # rare: most servers send max-age or nothing
+
     try:
         delta = parsedate_to_datetime(expires) - parsedate_to_datetime(date)
     except (TypeError, ValueError):

@@ -11,16 +11,14 @@ from __future__ import annotations
 import select
 import socket
 import ssl
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import httpcore
-import httpx
 
 from .fetcher import FetchFailure
+from .netdeadline import bounded
 from .netpolicy import Allowlist, check_address, literal_address
 
 Resolver = Callable[[str, int], Sequence[str]]
@@ -51,33 +49,6 @@ def system_resolver(host: str, port: int) -> list[str]:
 def direct_connector(ip: str, port: int, timeout: float | None) -> socket.socket:
     """Open a plain TCP connection to an already checked address."""
     return socket.create_connection((ip, port), timeout)
-
-
-class _Deadline(threading.local):
-    at: float | None = None
-
-
-_DEADLINE = _Deadline()
-
-
-@contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Bound every connect, read and write of this thread's fetch by one wall-clock deadline."""
-    previous = _DEADLINE.at
-    _DEADLINE.at = time.monotonic() + seconds
-    try:
-        yield
-    finally:
-        _DEADLINE.at = previous
-
-
-def _bounded(timeout: float | None, expired: type[Exception]) -> float | None:
-    if _DEADLINE.at is None:
-        return timeout
-    left = _DEADLINE.at - time.monotonic()
-    if left <= 0:
-        raise expired("the total time for this fetch ran out")
-    return left if timeout is None else min(timeout, left)
 
 
 @contextmanager
@@ -155,10 +126,10 @@ class DeadlineStream(httpcore.NetworkStream):
         self._tls = tls
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+        return self._inner.read(max_bytes, bounded(timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+        self._inner.write(buffer, bounded(timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:
         self._inner.close()
@@ -169,9 +140,9 @@ class DeadlineStream(httpcore.NetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
-        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        left = bounded(timeout, httpcore.ConnectTimeout)
         context = self._tls() if self._tls is not None else ssl_context
-        return DeadlineStream(self._inner.start_tls(context, server_hostname, bounded))
+        return DeadlineStream(self._inner.start_tls(context, server_hostname, left))
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
@@ -233,7 +204,7 @@ class GuardedBackend(httpcore.SyncBackend):
         last = len(addresses) - 1
         for index, address in enumerate(addresses):
             try:
-                return self._connector(address, port, _bounded(timeout, httpcore.ConnectTimeout))
+                return self._connector(address, port, bounded(timeout, httpcore.ConnectTimeout))
             except TimeoutError as exc:
                 raise httpcore.ConnectTimeout(str(exc)) from exc
             except OSError as exc:
@@ -247,81 +218,3 @@ def _blocked_detail(host: str, address: str, reason: str) -> str:
     if host == address:
         return f"{reason}; Skillproof only contacts public internet addresses"
     return f"the name {host} points to an address Skillproof does not contact ({reason})"
-
-
-# httpcore exception -> the httpx exception an httpx transport raises for it (same names).
-_HTTPX_ERRORS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
-    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
-    (httpcore.ReadTimeout, httpx.ReadTimeout),
-    (httpcore.WriteTimeout, httpx.WriteTimeout),
-    (httpcore.PoolTimeout, httpx.PoolTimeout),
-    (httpcore.TimeoutException, httpx.TimeoutException),
-    (httpcore.ConnectError, httpx.ConnectError),
-    (httpcore.ReadError, httpx.ReadError),
-    (httpcore.WriteError, httpx.WriteError),
-    (httpcore.NetworkError, httpx.NetworkError),
-    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
-    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
-    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
-    (httpcore.ProtocolError, httpx.ProtocolError),
-)
-
-
-@contextmanager
-def _as_httpx_errors() -> Iterator[None]:
-    try:
-        yield
-    except Exception as exc:
-        for core_error, httpx_error in _HTTPX_ERRORS:
-            if isinstance(exc, core_error):
-                raise httpx_error(str(exc)) from exc
-        raise
-
-
-class _ResponseBody(httpx.SyncByteStream):
-    def __init__(self, stream: Iterable[bytes]) -> None:
-        self._stream = stream
-
-    def __iter__(self) -> Iterator[bytes]:
-        with _as_httpx_errors():
-            yield from self._stream
-
-    def close(self) -> None:
-        close = getattr(self._stream, "close", None)
-        if close is not None:
-            close()
-
-
-class PoolTransport(httpx.BaseTransport):
-    """An httpx transport over an httpcore connection pool we build (with our own backend).
-
-    httpx.HTTPTransport builds its pool itself and takes no network backend; this is the same
-    bridge written against the public interfaces of both libraries.
-    """
-
-    def __init__(self, pool: httpcore.ConnectionPool) -> None:
-        self._pool = pool
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        core_request = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
-        )
-        with _as_httpx_errors():
-            response = self._pool.handle_request(core_request)
-        assert isinstance(response.stream, Iterable)
-        return httpx.Response(
-            status_code=response.status,
-            headers=response.headers,
-            stream=_ResponseBody(response.stream),
-            extensions=response.extensions,
-        )
-
-    def close(self) -> None:
-        self._pool.close()

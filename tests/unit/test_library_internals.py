@@ -24,7 +24,8 @@ from pyld import jsonld
 from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
 
-from app.verification.netbackend import SocketStream, _as_httpx_errors
+from app.verification.httpxclient import _as_httpx_errors
+from app.verification.netbackend import SocketStream
 from app.verification.ob3 import canon
 from tests.support.ob3_builders import IssuerKit, build_credential
 
