@@ -1,239 +1,150 @@
-"""The `skillproof` command: database, accounts, demo data, serving and verification."""
+"""The `skillproof` command. `skillproof verify` is parsed and run here without importing click
+(its start-up is what a script calling it feels); every other command, and any `verify` call
+this parser does not take as it is (--help, a bad option, a missing target, a bad value), goes
+to the click commands in app/commands.py, which print the usual help and errors (exit 2).
+"""
 
 from __future__ import annotations
 
-import os
 import sys
-from typing import TYPE_CHECKING, Any
-
-import click
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from flask import Flask
 
-
 ROLE_NAMES = ("admin", "recruiter", "viewer")  # app.models.Role, without importing peewee
+DEFAULT_CONCURRENCY, MAX_CONCURRENCY = 32, 256
+_VALUE_OPTIONS = ("--email", "--as-of", "--concurrency")
 
 
-def _app() -> Flask:
-    from app import create_app
+@dataclass(frozen=True)
+class VerifyOptions:
+    """`skillproof verify TARGET... [--email E]... [--json] [--as-of T] [--concurrency N]`."""
 
-    return create_app()
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="skillproof")
-def main() -> None:
-    """Skillproof: verify micro-credentials and rank candidates."""
-
-
-@main.command()
-def migrate() -> None:
-    """Apply pending database migrations."""
-    from app import db
-
-    _app()
-    applied = db.migrate()
-    click.echo(
-        f"applied {len(applied)} migration(s): {', '.join(applied)}"
-        if applied
-        else "schema up to date"
-    )
+    targets: tuple[str, ...]
+    emails: tuple[str, ...] = ()
+    as_json: bool = False
+    as_of: str | None = None
+    concurrency: int = DEFAULT_CONCURRENCY
 
 
-@main.command("create-org")
-@click.option("--name", required=True)
-@click.option(
-    "--slug", required=True, help="Short unique name: lower-case letters, digits, hyphens."
-)
-@click.option("--time-zone", default="UTC", show_default=True, help="IANA time zone name.")
-def create_org(name: str, slug: str, time_zone: str) -> None:
-    """Create an organisation."""
-    from app.services import accounts
+class UsageProblem(Exception):
+    """A bad option value found while starting: a usage error (exit 2), not a verdict."""
 
-    with _app().app_context(), _db():
+    def __init__(self, message: str, param_hint: str | None = None) -> None:
+        super().__init__(message)
+        self.param_hint = param_hint
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The console script: `verify` straight away when its arguments are plain, else click."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    options = parse_verify(args[1:]) if args[:1] == ["verify"] else None
+    if options is not None:
         try:
-            organization = accounts.create_organization(name, slug, time_zone)
-        except accounts.AccountError as error:
-            raise click.ClickException(str(error)) from error
-    click.echo(f"created organisation {organization.slug} (id {organization.id})")
+            return run_verify(options)
+        except UsageProblem:
+            pass  # click says it, in its own words and with exit status 2
+        except KeyboardInterrupt:  # as click ends on Ctrl-C
+            print("\nAborted!", file=sys.stderr)
+            return 1
+        except BrokenPipeError:  # `skillproof verify ... | head`: stop quietly, as click does
+            _discard_stdout()
+            return 1
+    from app.commands import cli
+
+    return int(cli.main(args=args, prog_name="skillproof") or 0)
 
 
-@main.command("create-user")
-@click.option("--org", "slug", required=True, help="Organisation short name.")
-@click.option("--email", required=True)
-@click.option("--role", type=click.Choice(ROLE_NAMES), default="recruiter", show_default=True)
-@click.option("--name", default="")
-def create_user(slug: str, email: str, role: str, name: str) -> None:
-    """Create a user; the generated password is printed once."""
-    from app.models import Organization, Role
-    from app.services import accounts
-
-    with _app().app_context(), _db():
-        organization = Organization.by_slug(slug)
-        if organization is None:
-            raise click.ClickException(f"no organisation with the short name {slug!r}")
-        try:
-            new = accounts.create_user(organization, email, Role(role), name=name)
-        except accounts.AccountError as error:
-            raise click.ClickException(str(error)) from error
-    click.echo(f"created {new.user.email} ({role}); password: {new.password}")
-
-
-@main.command("create-token")
-@click.option("--org", "slug", required=True, help="Organisation short name.")
-@click.option("--name", required=True, help="The system that will use it, e.g. Greenhouse.")
-@click.option("--scope", type=click.Choice(("read", "write")), default="read", show_default=True)
-def create_token(slug: str, name: str, scope: str) -> None:
-    """Create an API token; the token is printed once (only its hash is stored)."""
-    from app.models import Organization
-    from app.services import api_tokens
-
-    with _app().app_context(), _db():
-        organization = Organization.by_slug(slug)
-        if organization is None:
-            raise click.ClickException(f"no organisation with the short name {slug!r}")
-        try:
-            new = api_tokens.create(organization, name, scope)
-        except api_tokens.TokenError as error:
-            raise click.ClickException(str(error)) from error
-    # The token alone on stdout, so that TOKEN=$(skillproof create-token ...) works.
-    click.echo(f"created API token {new.token.name!r} ({scope}) for {slug}; shown once:", err=True)
-    click.echo(new.secret)
+def parse_verify(args: Sequence[str]) -> VerifyOptions | None:
+    """The options of a plain `verify` call, or None for anything click should handle."""
+    targets: list[str] = []
+    values: dict[str, list[str]] = {name: [] for name in _VALUE_OPTIONS}
+    as_json, rest = False, list(args)
+    while rest:
+        arg = rest.pop(0)
+        name, has_value, value = arg.partition("=")
+        if arg == "--":
+            targets += rest
+            break
+        if arg == "--json":
+            as_json = True
+        elif name in _VALUE_OPTIONS:
+            if not has_value:
+                if not rest or (rest[0].startswith("-") and rest[0] != "-"):
+                    return None
+                value = rest.pop(0)
+            values[name].append(value)
+        elif arg.startswith("-") and arg != "-":
+            return None  # --help, -h, or an option click knows how to refuse
+        else:
+            targets.append(arg)
+    concurrency = _concurrency(values["--concurrency"])
+    if not targets or concurrency is None:
+        return None
+    as_of = values["--as-of"][-1] if values["--as-of"] else None
+    return VerifyOptions(tuple(targets), tuple(values["--email"]), as_json, as_of, concurrency)
 
 
-@main.command("load-skills")
-def load_skills() -> None:
-    """Add or refresh the shipped skills taxonomy (migrations load it the first time)."""
-    from app.services import skills
-
-    with _app().app_context(), _db():
-        added, updated = skills.load_taxonomy()
-    click.echo(f"skills taxonomy: {added} added, {updated} updated")
-
-
-@main.command("seed-demo")
-@click.option(
-    "--base-url",
-    default=lambda: f"http://127.0.0.1:{os.environ.get('PORT', '5000')}",
-    show_default="http://127.0.0.1:$PORT",
-    help="Where `serve` will answer: the demo issuer's badges point there.",
-)
-def seed_demo(base_url: str) -> None:
-    """Create the demo organisation, users and candidates (idempotent)."""
-    from app.services import demo
-
-    with _app().app_context(), _db():
-        report = demo.seed(base_url)
-    click.echo(report)
+def _concurrency(given: list[str]) -> int | None:
+    if not given:
+        return DEFAULT_CONCURRENCY
+    text = given[-1].strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_CONCURRENCY:
+        return None
+    return int(text)
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option(
-    "--port",
-    type=int,
-    default=lambda: int(os.environ.get("PORT", "5000")),
-    show_default="$PORT or 5000",
-)
-def serve(host: str, port: int) -> None:
-    """Serve the app on one process (development and demo), scheduler included (once)."""
-    from werkzeug.serving import run_simple
-
-    app = _app()
-    settings = app.extensions["skillproof.settings"]
-    if settings.run_scheduler:
-        from jobs.scheduler import start_in_process
-
-        # The demo issuer lives in this very process, on loopback: allow exactly that address.
-        extra = f"127.0.0.1:{port}" if settings.demo_mode else ""
-        start_in_process(settings, extra_allow=extra)
-    click.echo(f"Skillproof on http://{host}:{port}/  (Ctrl-C to stop)")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
-
-
-@main.command()
-@click.option("--once", is_flag=True, help="Run every job once, verify until nothing is due, exit.")
-def jobs(once: bool) -> None:
-    """Run a standalone worker (no web server); SIGTERM or Ctrl-C stops it cleanly."""
-    import logging
-    import signal
-    import threading
-
-    from app.config import ConfigError, load_settings
-    from app.db import bind
-    from app.services import wakeup
-    from jobs.scheduler import run_standalone
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    try:
-        settings = load_settings()
-    except ConfigError as error:
-        raise click.UsageError(str(error)) from error
-    bind(settings.database_url)
-    stop = threading.Event()
-
-    def stop_after_batch(*_: object) -> None:
-        stop.set()
-        wakeup.wake()  # an idle worker stops now, not at its next poll
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, stop_after_batch)
-    if not once:
-        click.echo("worker started; SIGTERM or Ctrl-C stops it after the current batch")
-    total = run_standalone(settings, stop, once=once)
-    click.echo(f"worker stopped: {total} credential(s) verified")
-
-
-@main.command()
-@click.argument("targets", nargs=-1, required=True)
-@click.option("--email", "emails", multiple=True, help="The candidate's address (repeatable).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per target per line.")
-@click.option("--as-of", "as_of", help="Judge dates as of this ISO 8601 instant (UTC if no zone).")
-@click.option("--concurrency", default=32, show_default=True, type=click.IntRange(1, 256))
-def verify(
-    targets: tuple[str, ...],
-    emails: tuple[str, ...],
-    as_json: bool,
-    as_of: str | None,
-    concurrency: int,
-) -> None:
-    """Verify credentials: URLs, files (JSON, JWS/JWT, PNG, SVG) or - for stdin."""
+def run_verify(options: VerifyOptions) -> int:
+    """Verify every target, printing one result each; 0 when all are verified, else 1.
+    Raises UsageProblem, before reading stdin or printing anything, for a bad option value."""
     from app.cli_output import parse_as_of, print_result
     from app.config import ConfigError, load_settings
     from app.services.checking import build_fetcher, source_for, verify_many
 
-    now = parse_as_of(as_of)
+    try:
+        now = parse_as_of(options.as_of)
+    except ValueError as error:
+        raise UsageProblem(str(error), param_hint="--as-of") from error
     try:
         settings = load_settings()
     except ConfigError as error:
-        raise click.UsageError(str(error)) from error
+        raise UsageProblem(str(error)) from error
     try:
-        fetcher = build_fetcher(settings, connections=concurrency)
+        fetcher = build_fetcher(settings, connections=options.concurrency)
     except ValueError as error:  # a bad allowlist entry or CA file: a bad option, not a crash
-        raise click.UsageError(str(error)) from error
-    stdin = sys.stdin.buffer.read() if "-" in targets else None
-    sources = [source_for(target, stdin) for target in targets]
+        raise UsageProblem(str(error)) from error
+    stdin = sys.stdin.buffer.read() if "-" in options.targets else None
+    sources = [source_for(target, stdin) for target in options.targets]
     all_verified = True
     with fetcher:
         for result in verify_many(
-            sources, fetcher=fetcher, now=now, emails=emails, concurrency=concurrency
+            sources,
+            fetcher=fetcher,
+            now=now,
+            emails=options.emails,
+            concurrency=options.concurrency,
         ):
             all_verified &= result.verdict == "verified"
-            print_result(result, as_json=as_json)
-    sys.exit(0 if all_verified else 1)
+            print_result(result, as_json=options.as_json)
+    return 0 if all_verified else 1
 
 
-def _db() -> Any:
-    from app.db import db
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush has nowhere to fail."""
+    import os
 
-    return db.connection_context()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def init_app(app: Flask) -> None:
     """Expose the same commands under `flask` for developers used to it."""
-    for name, command in main.commands.items():
-        app.cli.add_command(command, name)
+    from app.commands import init_app as add_commands
+
+    add_commands(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
-
-import click
 
 from app.verification.result import Outcome, VerificationResult
 
@@ -13,23 +12,25 @@ MARKS = {Outcome.PASS: "ok  ", Outcome.FAIL: "FAIL", Outcome.WARN: "warn", Outco
 
 
 def parse_as_of(text: str | None) -> datetime:
-    """`--as-of` as an aware datetime; a value without a zone is UTC; none means now."""
+    """`--as-of` as an aware datetime; a value without a zone is UTC; none means now.
+    Raises ValueError saying what is wrong."""
     if not text:
         return datetime.now(UTC)
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError as error:
-        raise click.BadParameter(
-            f"{text!r} is not an ISO 8601 date", param_hint="--as-of"
-        ) from error
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 date") from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def print_result(result: VerificationResult, *, as_json: bool) -> None:
+    """One line of JSON, or the summary; flushed, so a script reads each result as it comes."""
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":")))
-        return
-    click.echo(summary(result))
+        text = json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = summary(result)
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
 
 
 def summary(result: VerificationResult) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -13,7 +11,6 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("SKILLPROOF_INSTANCE_DIR", PROJECT_ROOT / "instance"))
 DEV_SECRET_PREFIX = "dev-insecure-"
-log = logging.getLogger("skillproof.config")
 # Werkzeug spools uploads to disk before any view (or the CSRF check) runs: without a cap an
 # anonymous POST can fill the disk. A 5 MiB CSV, percent-encoded when imported, stays under it.
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
@@ -179,7 +176,9 @@ def _check_fetching(settings: Settings) -> None:
         raise ConfigError(f"SKILLPROOF_ALLOW_PRIVATE_HOSTS: {error}") from error
     wide_open = [str(rule.network) for rule in allowlist.rules if rule.network.prefixlen == 0]
     if wide_open and settings.production:
-        log.warning(
+        import logging  # here: `skillproof verify` starts without the logging machinery
+
+        logging.getLogger("skillproof.config").warning(
             "SKILLPROOF_ALLOW_PRIVATE_HOSTS admits every address (%s): credential links can "
             "then reach this server's internal network and cloud metadata. List only the "
             "on-premises issuers' addresses.",
@@ -207,6 +206,8 @@ def _check_production(settings: Settings) -> Settings:
 
 def _development_secret(env: str) -> str:
     """A random key kept in instance/ so development sessions survive a restart."""
+    import secrets  # here: `skillproof verify` needs no key
+
     if env == "test":
         return DEV_SECRET_PREFIX + secrets.token_hex(16)
     path = INSTANCE_DIR / "secret_key"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -82,5 +81,10 @@ def verify_many(
         return verify(item, fetcher=fetcher, now=now, emails=addresses)
 
     workers = max(1, min(concurrency, len(sources)))
+    if workers == 1:  # one at a time: no pool to start (a single target is most CLI calls)
+        yield from map(run, sources)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify") as pool:
         yield from pool.map(run, sources)

@@ -10,10 +10,13 @@ chain of dependent fetches, not for the sum of them all.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from app.verification.fetcher import ACCEPT_JSON, Fetcher, FetchResponse
+
+if TYPE_CHECKING:  # concurrent.futures (and the logging it loads) only once something prefetches
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 POOL_THREADS = 32
 _Key = tuple[str, str, bool, int | None]  # url, accept, revalidate, max_bytes
@@ -26,6 +29,8 @@ def _shared_pool() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             _pool = ThreadPoolExecutor(POOL_THREADS, thread_name_prefix="prefetch")
         return _pool
 
@@ -85,7 +90,10 @@ class Prefetching:
         with self._lock:
             left, self._started = list(self._started.values()), {}
         running = [future for future in left if not future.cancel()]
-        wait(running)
+        if running:
+            from concurrent.futures import wait
+
+            wait(running)
 
     def __enter__(self) -> Prefetching:
         return self

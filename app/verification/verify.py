@@ -14,16 +14,14 @@ A badge baked into a PNG or SVG keeps the format of its payload; a "baked" check
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from app.verification import jws, providers
-from app.verification.baked import Baked, BakedError, read_png, read_svg
 from app.verification.detect import JsonError, Kind, describe_file, parse_json, sniff
 from app.verification.fetcher import Fetcher, FetchResponse
 from app.verification.limits import Cancelled
@@ -35,7 +33,8 @@ from app.verification.prefetch import Prefetching
 from app.verification.result import Verdict, VerificationResult
 from app.verification.source import Source
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from app.verification.baked import Baked
 
 BAKED = "the badge baked in this image"
 NOT_A_BADGE = "Skillproof reads Open Badges as JSON, signed tokens (JWS/JWT), or PNG/SVG images"
@@ -62,7 +61,9 @@ def _checked(session: Session, source: Source) -> VerificationResult:
         session.fail("time-limit", "the caller stopped waiting for this check", Verdict.UNREACHABLE)
         return session.result()
     except Exception:  # the boundary: a bug must not take a worker down with one bad badge
-        log.exception("unexpected error verifying %r", source.target[:200])
+        import logging  # only now: a clean run never needs it
+
+        logging.getLogger(__name__).exception("unexpected error verifying %r", source.target[:200])
         session.fail(
             "read", "the credential could not be read (an unexpected error)", Verdict.INVALID
         )
@@ -245,6 +246,9 @@ def _from_token(session: Session, text: str, *, origin_url: str | None) -> Verif
 
 
 def _from_image(session: Session, data: bytes, kind: Kind) -> VerificationResult:
+    # Imported here: reading images brings in the XML parser, which JSON and links never need.
+    from app.verification.baked import BakedError, read_png, read_svg
+
     session.format = "image"
     name = "PNG" if kind is Kind.PNG else "SVG"
     try:

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.cli import main
+from app.commands import cli
 from app.models import ApiToken, AuditEntry, Organization, User
 from app.services import api_tokens
 from tests.conftest import AuthActions
@@ -87,7 +87,7 @@ def test_create_token_command_prints_the_token_once(
         "SKILLPROOF_RUN_SCHEDULER": "false",
     }
     result = CliRunner().invoke(
-        main, ["create-token", "--org", "acme", "--name", "Lever", "--scope", "read"], env=env
+        cli, ["create-token", "--org", "acme", "--name", "Lever", "--scope", "read"], env=env
     )
     assert result.exit_code == 0, result.output
     secret = result.stdout.strip()
@@ -112,6 +112,6 @@ def test_create_token_command_refuses_bad_input(
         "SKILLPROOF_RUN_SCHEDULER": "false",
         "SKILLPROOF_SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
     }
-    result = CliRunner().invoke(main, ["create-token", *args], env=env)
+    result = CliRunner().invoke(cli, ["create-token", *args], env=env)
     assert result.exit_code == 1 and message in result.output
     assert ApiToken.select().count() == 0
