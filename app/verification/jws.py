@@ -75,7 +75,76 @@ def parse(token: str, *, check_alg: bool = True) -> CompactJws:
 
 def verify(compact: CompactJws, public_key_pem: str) -> bool:
     """Whether the signature verifies with this PEM public key (raises JwsError if bad key)."""
-    from jwcrypto import jwk, jws  # only a signed badge pays for importing it
+    checked = _verify_plain(compact, public_key_pem)
+    return _verify_jwcrypto(compact, public_key_pem) if checked is None else checked
+
+
+def _verify_plain(compact: CompactJws, public_key_pem: str) -> bool | None:
+    """The common case, a PEM public key whose type fits the algorithm, checked with
+    `cryptography` itself (jwcrypto costs a signed badge more to import than to verify);
+    None for anything else (certificates, private keys, unencoded payloads), which jwcrypto
+    judges as before."""
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    if compact.alg not in _PLAIN_ALGS or "b64" in compact.header:
+        return None
+    try:
+        key = load_pem_public_key(public_key_pem.encode())
+    except (ValueError, TypeError):
+        return None
+    signed, _, signature = compact.token.rpartition(".")
+    try:
+        raw = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return _plain_check(compact.alg, key, raw, signed.encode("ascii"))
+
+
+_PLAIN_ALGS = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
+_PLAIN_ALGS |= {"ES256K", "EdDSA", "Ed25519", "Ed448"}
+_EC_CURVES = {"ES256": "secp256r1", "ES384": "secp384r1", "ES512": "secp521r1"}
+_EC_CURVES["ES256K"] = "secp256k1"
+
+
+def _plain_check(alg: str, key: Any, signature: bytes, signed: bytes) -> bool | None:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    digest = {"256": hashes.SHA256(), "384": hashes.SHA384(), "512": hashes.SHA512()}
+    bits = alg[2:5]
+    try:
+        if alg[:2] in ("RS", "PS") and isinstance(key, rsa.RSAPublicKey):
+            hashing = digest[bits]
+            pad: padding.AsymmetricPadding = (
+                padding.PKCS1v15()
+                if alg[:2] == "RS"
+                else padding.PSS(padding.MGF1(hashing), salt_length=hashing.digest_size)
+            )
+            key.verify(signature, signed, pad, hashing)
+        elif alg in _EC_CURVES and isinstance(key, ec.EllipticCurvePublicKey):
+            if key.curve.name != _EC_CURVES[alg]:
+                return None  # jwcrypto names the mismatch
+            size = (key.curve.key_size + 7) // 8
+            if len(signature) != 2 * size:
+                return False
+            r, s = (int.from_bytes(signature[i : i + size], "big") for i in (0, size))
+            key.verify(encode_dss_signature(r, s), signed, ec.ECDSA(digest[bits]))
+        elif isinstance(key, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):
+            curve = "Ed25519" if isinstance(key, ed25519.Ed25519PublicKey) else "Ed448"
+            if alg not in ("EdDSA", curve):
+                return None
+            key.verify(signature, signed)
+        else:
+            return None  # a key of another type: jwcrypto refuses it in its own words
+    except InvalidSignature:
+        return False
+    return True
+
+
+def _verify_jwcrypto(compact: CompactJws, public_key_pem: str) -> bool:
+    from jwcrypto import jwk, jws  # only an unusual key pays for importing it
     from jwcrypto.common import JWException
 
     try:
