@@ -17,7 +17,15 @@ from datetime import datetime, timedelta
 
 from app.config import Settings
 from app.db import db
-from app.services import alerts, batches, operations, verification, wakeup, webhooks
+from app.services import (
+    alerts,
+    batches,
+    operations,
+    profile_import,
+    verification,
+    wakeup,
+    webhooks,
+)
 from app.services.checking import build_fetcher
 from app.verification.http import SafeFetcher
 
@@ -52,7 +60,8 @@ def process_due(
     now: datetime | None = None,
     stop: threading.Event | None = None,
 ) -> int:
-    """Claim one batch of due credentials and verify them; returns how many were verified.
+    """Expand due profile links, then claim one batch of due credentials and verify them;
+    returns how many profiles were expanded and credentials verified.
 
     A heartbeat renews the batch's short lease while it runs, so a dead worker's claims come
     back within seconds; once `stop` is set, credentials not started yet are released at once.
@@ -62,6 +71,10 @@ def process_due(
     lease = timedelta(seconds=settings.claim_lease_seconds)
     unreachable_after = timedelta(days=settings.unreachable_alert_days)
     with db.connection_context():
+        # A profile's badges are queued as credentials, so this same pass verifies them.
+        expanded = profile_import.expand_due(
+            worker, fetcher, lease=max(lease, profile_import.LEASE)
+        )
         claim = verification.claim_due(
             worker,
             batch or settings.worker_batch,
@@ -70,7 +83,7 @@ def process_due(
             host_limit=settings.host_concurrency,
         )
         if not claim.ids:
-            return 0
+            return expanded
         progress = batches.BatchProgress(claim.ids)
     due: queue.SimpleQueue[int] = queue.SimpleQueue()
     for credential_id in claim.ids:
@@ -113,7 +126,7 @@ def process_due(
     ):
         for future in [pool.submit(run) for _ in range(workers)]:
             future.result()
-    return len(claim.ids) - _release_unstarted(claim, due)
+    return expanded + len(claim.ids) - _release_unstarted(claim, due)
 
 
 def _release_unstarted(claim: verification.Claim, due: queue.SimpleQueue[int]) -> int:
@@ -166,7 +179,8 @@ def drain(settings: Settings, *, extra_allow: str = "", limit: int = 10_000) -> 
         done = process_due(settings, extra_allow=extra_allow)
         if not done:
             with db.connection_context():
-                if not verification.any_due() or time.monotonic() > give_up:
+                idle = not verification.any_due() and not profile_import.any_due()
+                if idle or time.monotonic() > give_up:
                     return total
             time.sleep(HELD_BACK_WAIT_SECONDS)
         else:

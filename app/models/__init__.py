@@ -26,6 +26,7 @@ from app.models.credentials import (
     ImportBatch,
     VerificationRun,
 )
+from app.models.profiles import ProfileImport, ProfileStatus
 from app.models.proofs import EmailChallenge
 from app.models.ranking import (
     IssuerTrust,
@@ -43,6 +44,8 @@ from app.models.security import OrganizationWebhook, RateLimitCounter, UserSessi
 
 __all__ = [
     "EmailChallenge",
+    "ProfileImport",
+    "ProfileStatus",
     "CandidateNote",
     "ProofKind",
     "ProvenIdentity",

@@ -24,12 +24,15 @@ from app.models import (
     CredentialStatus,
     ImportBatch,
     Organization,
+    ProfileImport,
+    ProfileStatus,
     User,
     utcnow,
 )
 from app.services import candidates as candidate_service
 from app.services import prepared, wakeup
 from app.services.candidates import CandidateError
+from app.verification import profiles
 from app.verification.baked import BakedError, read_png, read_svg
 from app.verification.detect import JsonError, Kind, parse_json, sniff
 
@@ -38,6 +41,7 @@ MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CSV_ROWS = 5000
 MAX_CSV_LINKS = 5_000  # one request's work stays well inside a web worker's timeout
 MAX_PASTED_LINKS = 1_000
+MAX_PROFILES = 20  # profile links one candidate holds at most (each up to profiles.MAX_BADGES)
 LINKS_PER_WRITE = 250  # rows one intake transaction writes at most
 ROWS_PER_WRITE = 50  # CSV rows (candidates) one import transaction writes at most
 MAX_COURTESY_PAUSE = 0.05  # seconds
@@ -84,6 +88,84 @@ def host_of(url: str) -> str:
         return urlsplit(url).netloc.rpartition("@")[2].lower()[:255]
     except ValueError:
         return ""
+
+
+@dataclass(frozen=True)
+class Added:
+    """What one intake of links queued: credentials, and profiles the worker will expand."""
+
+    credentials: list[Credential]
+    profiles: list[ProfileImport]
+
+
+def add_links(
+    candidate: Candidate,
+    urls: Sequence[str],
+    *,
+    batch: ImportBatch | None = None,
+    user: User | None = None,
+) -> Added:
+    """Queue links of any kind: a public profile or collection link (profiles.match) becomes a
+    profile import that the worker expands into one credential per badge; any other link is
+    queued as one credential. A profile already held is imported again (new badges only)."""
+    found = [(url, profiles.match(url)) for url in urls]
+    wanted = [(url, match) for url, match in found if match is not None]
+    queued = queue_profiles(candidate, wanted, user) if wanted else []
+    credentials = add_urls(candidate, [url for url, match in found if match is None], batch=batch)
+    return Added(credentials, queued)
+
+
+def queue_profiles(
+    candidate: Candidate,
+    wanted: Sequence[tuple[str, profiles.ProfileMatch]],
+    user: User | None = None,
+) -> list[ProfileImport]:
+    """Queue each profile link for the worker (again, if the candidate already holds it)."""
+    queued: list[ProfileImport] = []
+    with write_transaction():
+        held = {
+            row.url_key: row
+            for row in ProfileImport.select().where(ProfileImport.candidate == candidate.id)
+        }
+        for url, match in wanted:
+            key = url_key(match.machine_url)[:300]
+            row = held.get(key)
+            if row is None and len(held) >= MAX_PROFILES:
+                raise IntakeError(
+                    f"A candidate holds at most {MAX_PROFILES} profile links; remove one first."
+                )
+            if row is None:
+                row = ProfileImport.create(
+                    organization=candidate.organization_id,
+                    candidate=candidate.id,
+                    url=url[:2000],
+                    url_key=key,
+                    provider=match.provider,
+                    handle=match.handle[:100],
+                    queued_by=user,
+                )
+                held[key] = row
+            elif not row.pending:
+                requeue_profile(row, user)
+            if row not in queued:
+                queued.append(row)
+    wakeup.work_queued()
+    return queued
+
+
+def requeue_profile(row: ProfileImport, user: User | None = None) -> None:
+    """Import a profile again: the worker adds the badges the candidate does not have yet."""
+    ProfileImport.update(
+        status=ProfileStatus.QUEUED.value,
+        detail="",
+        found=0,
+        added=0,
+        queued_by=user,
+        claimed_by=None,
+        claimed_until=None,
+        claim_token=None,
+        finished_at=None,
+    ).where(ProfileImport.id == row.id).execute()
 
 
 def add_urls(

@@ -21,6 +21,7 @@ from app.models import (
     CredentialImage,
     CredentialStatus,
     Organization,
+    ProfileImport,
     ProvenIdentity,
     User,
     VerificationRun,
@@ -520,8 +521,8 @@ def runs_of(credential: Credential) -> Sequence[VerificationRun]:
 
 def progress_token(candidate: Candidate) -> str:
     """Changes whenever one of the candidate's credentials is added, removed, queued, verified
-    or re-verified, the candidate's state changes or they prove an identity: what a page
-    waiting for verdicts shows."""
+    or re-verified, a profile import moves on, the candidate's state changes or they prove an
+    identity: what a page waiting for verdicts shows."""
     rows = (
         Credential.select(
             Credential.id,
@@ -541,7 +542,15 @@ def progress_token(candidate: Candidate) -> str:
         .order_by(ProvenIdentity.id)
         .tuples()
     )
-    text = repr((state, list(rows), list(proofs)))
+    profiles = (
+        ProfileImport.select(
+            ProfileImport.id, ProfileImport.status, ProfileImport.found, ProfileImport.added
+        )
+        .where(ProfileImport.candidate == candidate)
+        .order_by(ProfileImport.id)
+        .tuples()
+    )
+    text = repr((state, list(rows), list(proofs), list(profiles)))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

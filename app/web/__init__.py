@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         issuers,
         notes,
         operations,
+        profiles,
         reports,
         roles,
         settings,
@@ -87,7 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     blueprints = (auth, dashboard, candidates, credentials, imports, roles, alerts, operations)
-    recruiting = (bulk, notes, identities, reports, audit)
+    recruiting = (bulk, notes, profiles, identities, reports, audit)
     for module in (*blueprints, *recruiting, skills, issuers, stacks, settings, account):
         app.register_blueprint(module.bp)
     from app.web import api

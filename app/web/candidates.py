@@ -9,7 +9,16 @@ from flask_login import current_user, login_required
 
 from app.models import Candidate, CandidateState, Credential
 from app.services import candidates as candidate_service
-from app.services import exports, identity, intake, notes, ownership, sharing, wakeup
+from app.services import (
+    exports,
+    identity,
+    intake,
+    notes,
+    ownership,
+    profile_import,
+    sharing,
+    wakeup,
+)
 from app.services import roles as role_service
 from app.services import skills as skill_service
 from app.services.candidates import CandidateError, CredentialFilter
@@ -135,10 +144,10 @@ def create() -> Response:
         candidate = candidate_service.create(
             current_user.organization, form["name"], emails, form["notes"], actor=current_user
         )
+        intake.add_links(candidate, urls, user=current_user._get_current_object())
     except CandidateError as error:
         context = _list_context(form, {"create": str(error)})
         return render("candidates/index.html", "add_candidate", status=422, **context)
-    intake.add_urls(candidate, urls)
     return see_other(url_for("candidates.show", candidate_id=candidate.id))
 
 
@@ -154,6 +163,7 @@ def _reasons_of(credentials: list[Credential]) -> dict[int, str]:
 def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
     token = progress_token(candidate)  # read first: a change after it makes the next poll return
     credentials = credentials_of(candidate)
+    imports = profile_import.of(candidate)
     conflicts = identity.conflicts(org_id(), candidate.id)
     return {
         "progress_token": token,
@@ -167,9 +177,11 @@ def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
         "emails": candidate_service.emails_of(candidate),
         "credentials": credentials,
         "belonging": ownership.belonging_of(credentials),
+        "profile_imports": imports,
         # The worker refreshes the candidate's state just after storing a verdict: poll until
         # that has happened too, or the status shown could stay "Verifying…".
         "pending": any(c.pending for c in credentials)
+        or any(row.pending for row in imports)
         or candidate.state == CandidateState.PENDING.value,
         # A fragment swapped into the page also updates the candidate's status out of band.
         "refresh_state": is_partial(),
@@ -224,12 +236,28 @@ def add_links(candidate_id: int) -> Response:
     if not urls:
         context = _show_context(candidate, errors={"links": problem}, links_text=text)
         return render("candidates/show.html", "credentials_region", status=422, **context)
-    added = intake.add_urls(candidate, urls)
-    skipped = len(urls) - len(added)
-    notice = f"Added {len(added)} link{'s' if len(added) != 1 else ''}" + (
-        f"; {skipped} already there." if skipped else "."
-    )
-    return _after_intake(candidate, notice)
+    try:
+        added = intake.add_links(candidate, urls, user=current_user._get_current_object())
+    except CandidateError as error:
+        context = _show_context(candidate, errors={"links": str(error)}, links_text=text)
+        return render("candidates/show.html", "credentials_region", status=422, **context)
+    return _after_intake(candidate, _added_notice(len(urls), added))
+
+
+def _added_notice(given: int, added: intake.Added) -> str:
+    """What one paste queued, in words: links, and profiles being read."""
+    links = given - len(added.profiles)
+    skipped = links - len(added.credentials)
+    parts = []
+    if links or not added.profiles:
+        count = len(added.credentials)
+        parts.append(
+            f"Added {count} link{'s' if count != 1 else ''}"
+            + (f"; {skipped} already there." if skipped else ".")
+        )
+    for row in added.profiles:
+        parts.append(f"Reading {row.label}: its badges appear below as they are found.")
+    return " ".join(parts)
 
 
 @bp.post("/<int:candidate_id>/files")

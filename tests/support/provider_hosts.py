@@ -78,7 +78,8 @@ class ProviderHosts:
         monkeypatch.setattr(jobs.worker, "_fetchers", {})
 
     def _dispatch(self, path: str, request: RecordedRequest) -> Route:
-        return self._routes.get((_host(request), path), Route(status=404, body=b"not here"))
+        route = self._routes.get((_host(request), path), Route(status=404, body=b"not here"))
+        return route.handler(request) if route.handler is not None else route
 
     def __enter__(self) -> ProviderHosts:
         self.server.start()

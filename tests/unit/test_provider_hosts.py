@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.verification.fetcher import FetchError
+from tests.support.loopback import RecordedRequest, Route
 from tests.support.provider_hosts import ProviderHosts
 
 
@@ -32,3 +33,13 @@ def test_a_host_the_test_did_not_list_does_not_resolve(tmp_path: Path) -> None:
         with pytest.raises(FetchError) as caught:
             hosts.fetcher().fetch("https://www.credly.com.evil.example/users/ada/badges.json")
         assert "could not be found" in str(caught.value)
+
+
+def test_a_route_may_answer_per_request_by_its_query(tmp_path: Path) -> None:
+    def page(request: RecordedRequest) -> Route:
+        return Route(body=request.path.partition("?")[2].encode())
+
+    with ProviderHosts(tmp_path, "www.credly.com") as hosts:
+        hosts.route("www.credly.com", "/users/ada/badges.json", handler=page)
+        response = hosts.fetcher().fetch("https://www.credly.com/users/ada/badges.json?page=2")
+        assert response.content == b"page=2"

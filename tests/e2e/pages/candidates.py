@@ -80,6 +80,22 @@ class CandidatePage:
         self.page.get_by_label("Paste links").fill(text)
         self.page.get_by_role("button", name="Verify links").click()
 
+    def profile_rows(self) -> Locator:
+        """The profile links (Credly profiles, Badgr collections) and how their import went."""
+        return self.page.get_by_role("list", name="Profile links").get_by_role("listitem")
+
+    def profile_row(self, label: str) -> Locator:
+        return self.profile_rows().filter(has=self.page.get_by_role("link", name=label))
+
+    def remove_profile(self, label: str) -> None:
+        self.profile_row(label).get_by_role("button", name=f"Remove {label}").click()
+
+    def retry_profile(self, label: str) -> None:
+        self.profile_row(label).get_by_role("button", name=f"Try again {label}").click()
+
+    def notice(self) -> Locator:
+        return self.page.locator("#credentials-region").get_by_role("status")
+
     def intake_error(self) -> Locator:
         return self.page.locator("#credentials-region").get_by_role("alert")
 

@@ -1,0 +1,154 @@
+"""The worker expands a Credly profile link, served over real TLS under Credly's own host names,
+into one credential per public badge, and each badge is really verified."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from app.config import Settings
+from app.models import Candidate, Credential, Organization, ProfileImport, utcnow
+from app.services import candidates as candidate_service
+from app.services import intake, profile_import
+from jobs import worker
+from tests.conftest import make_settings
+from tests.support.credly import CREDLY_HOSTS, CredlyProfile
+from tests.support.ob2_builders import DEFAULT_EMAIL
+from tests.support.provider_hosts import ProviderHosts
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return make_settings(database_url, allow_private_hosts="127.0.0.1")
+
+
+@pytest.fixture
+def candidate(org: Organization) -> Candidate:
+    return candidate_service.create(org, "Ada Lovelace", [DEFAULT_EMAIL])
+
+
+@pytest.fixture
+def credly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProviderHosts]:
+    with ProviderHosts(tmp_path, *CREDLY_HOSTS) as hosts:
+        hosts.install(monkeypatch)
+        yield hosts
+
+
+def _import(candidate: Candidate, url: str) -> ProfileImport:
+    (row,) = intake.add_links(candidate, [url]).profiles
+    return row
+
+
+def _verdicts(candidate: Candidate) -> dict[str, str | None]:
+    rows = Credential.select().where(Credential.candidate == candidate)
+    return {row.source_url: row.verdict for row in rows}
+
+
+def test_every_public_badge_of_every_page_becomes_a_verified_credential(
+    app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
+) -> None:
+    profile = CredlyProfile("ada-lovelace", badges=5, per_page=2, private={3}).serve(credly)
+    row = _import(candidate, profile.url)
+    assert intake.add_links(candidate, [profile.url]).credentials == []  # a profile, no badge
+
+    worker.drain(settings)
+
+    expected = {f"https://www.credly.com/badges/{b}": "verified" for b in profile.public_ids}
+    assert _verdicts(candidate) == expected
+    done = ProfileImport.get_by_id(row.id)
+    assert (done.status, done.found, done.added, done.detail) == ("done", 4, 4, "")
+    paths = [request.path for request in credly.server.requests]
+    pages = [path for path in paths if path.startswith("/users/ada-lovelace/badges.json")]
+    assert pages == [f"/users/ada-lovelace/badges.json{q}" for q in ("", "?page=2", "?page=3")]
+    assert Candidate.get_by_id(candidate.id).state == "verified"
+
+
+def test_importing_again_adds_only_the_new_badges(
+    app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
+) -> None:
+    profile = CredlyProfile("ada-lovelace", badges=2).serve(credly)
+    row = _import(candidate, profile.url)
+    worker.drain(settings)
+    CredlyProfile("ada-lovelace", badges=3).serve(credly)
+
+    assert _import(candidate, profile.url).id == row.id  # the same row, queued again
+    worker.drain(settings)
+
+    again = ProfileImport.get_by_id(row.id)
+    assert (again.status, again.found, again.added) == ("done", 3, 1)
+    assert list(_verdicts(candidate).values()) == ["verified"] * 3
+
+
+@pytest.mark.parametrize("status", [404, 403, 410], ids=["404", "403", "410"])
+def test_a_private_or_missing_profile_fails_in_plain_words(
+    app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts, status: int
+) -> None:
+    profile = CredlyProfile("hidden-person").serve(credly, status=status)
+    row = _import(candidate, profile.url)
+
+    worker.drain(settings)
+
+    failed = ProfileImport.get_by_id(row.id)
+    assert failed.status == "failed"
+    assert "not public" in failed.detail and "Credly profile" in failed.detail
+    assert _verdicts(candidate) == {}
+
+
+def test_an_answer_that_is_no_profile_fails_without_adding_anything(
+    app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
+) -> None:
+    credly.route(
+        "www.credly.com",
+        "/users/someone/badges.json",
+        body=b"<!doctype html><title>Sign in</title>",
+        headers={"content-type": "text/html"},
+    )
+    row = _import(candidate, "https://www.credly.com/users/someone/badges")
+
+    worker.drain(settings)
+
+    failed = ProfileImport.get_by_id(row.id)
+    assert failed.status == "failed"
+    assert "did not answer with a public profile" in failed.detail
+    assert _verdicts(candidate) == {}
+
+
+def test_a_profile_that_cannot_be_reached_says_so(
+    app: Flask,
+    settings: Settings,
+    candidate: Candidate,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with ProviderHosts(tmp_path, "api.credly.com") as hosts:  # www.credly.com does not resolve
+        hosts.install(monkeypatch)
+        row = _import(candidate, "https://www.credly.com/users/ada/badges")
+        worker.drain(settings)
+
+    failed = ProfileImport.get_by_id(row.id)
+    assert failed.status == "failed"
+    assert failed.detail.startswith("Credly could not be reached")
+
+
+def test_a_claim_taken_over_after_its_lease_writes_nothing(
+    app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
+) -> None:
+    profile = CredlyProfile("ada-lovelace", badges=2).serve(credly)
+    row = _import(candidate, profile.url)
+    first = profile_import.claim_next("paused-worker", lease=timedelta(seconds=1))
+    assert first is not None
+    later = utcnow() + timedelta(seconds=5)
+    second = profile_import.claim_next("other-worker", later)
+    assert second is not None and second.token != first.token
+    assert profile_import.claim_next("third-worker", later) is None
+
+    profile_import.expand(first, credly.fetcher())  # the paused worker wakes up
+
+    stale = ProfileImport.get_by_id(row.id)
+    assert (stale.status, stale.claim_token, stale.found) == ("importing", second.token, 0)
+    profile_import.expand(second, credly.fetcher())
+    assert ProfileImport.get_by_id(row.id).status == "done"
