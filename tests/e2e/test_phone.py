@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from app.models import Credential, ImportBatch, Organization, User
+from app.models import Candidate, Credential, ImportBatch, Organization, ProfileImport, User
 from app.ranking import Importance
 from app.services import candidates as candidate_service
 from app.services import custom_skills, intake
@@ -85,6 +85,7 @@ def _screens(issuer: LocalIssuer) -> list[str]:
         "/",
         "/candidates/",
         f"/candidates/{grace.id}",
+        f"/candidates/{_with_profile_links(organization).id}",
         f"/candidates/{grace.id}/edit",
         f"/candidates/{grace.id}/report",
         f"/credentials/{credentials[0].id}",
@@ -111,6 +112,35 @@ def _screens(issuer: LocalIssuer) -> list[str]:
         "/account/password",
         "/api/v1/docs",
     ]
+
+
+def _with_profile_links(organization: Organization) -> Candidate:
+    """A candidate whose profile links were read (one with a long handle) and one that failed;
+    written as settled rows, so the live worker never reads them."""
+    lin = candidate_service.create(organization, "Lin Profile-Links", ["lin@example.com"])
+    handle = "lin-" + "very-long-profile-handle-" * 3 + "x"
+    ProfileImport.create(
+        organization=organization,
+        candidate=lin,
+        url=f"https://www.credly.com/users/{handle}/badges",
+        url_key=f"https://www.credly.com/users/{handle}/badges.json",
+        provider="Credly",
+        handle=handle,
+        status="done",
+        found=148,
+        added=147,
+    )
+    ProfileImport.create(
+        organization=organization,
+        candidate=lin,
+        url="https://badges.parchment.com/public/collections/0123456789abcdef0123456789abcdef",
+        url_key="https://badges.parchment.com/public/collections/0123456789abcdef0123456789abcdef",
+        provider="Canvas Credentials (Badgr)",
+        handle="0123456789abcdef0123456789abcdef",
+        status="failed",
+        detail="This Canvas Credentials (Badgr) collection is not public.",
+    )
+    return lin
 
 
 def _overflow(page: Page) -> str:

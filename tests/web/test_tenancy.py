@@ -46,6 +46,9 @@ def test_every_object_route_is_404_for_another_organisation(
             organization=org, candidate=candidate, nonce_hash="0" * 64, expires_at=utcnow()
         ).id,
         "skill_id": Skill.create(organization=org, name="Own", normalised="own").id,
+        "profile_id": intake.add_links(candidate, ["https://www.credly.com/users/ada/badges"])
+        .profiles[0]
+        .id,
     }
     stranger = build_user(other_org, "admin@globex.test", Role.ADMIN)
     auth.login(stranger.email)
