@@ -27,10 +27,19 @@ class ResolvedKey:
     public_key: PublicKey
 
 
-def resolve_key(method_id: str, fetcher: Fetcher) -> ResolvedKey:
-    """Resolve a verification method URL listed for assertions by its controller."""
+ASSERTION = "assertionMethod"
+AUTHENTICATION = "authentication"  # the key a holder signs a presentation with
+_NOT_LISTED = {
+    ASSERTION: "the issuer does not list this signing key for issuing credentials",
+    AUTHENTICATION: "the holder's DID document does not list this key for authentication",
+}
+
+
+def resolve_key(method_id: str, fetcher: Fetcher, *, relationship: str = ASSERTION) -> ResolvedKey:
+    """Resolve a verification method URL its controller lists for `relationship` (assertions,
+    or authentication for a presentation's holder)."""
     if method_id.startswith("did:"):
-        return _resolve_did(method_id, fetcher)
+        return _resolve_did(method_id, fetcher, relationship)
     scheme = urlsplit(method_id).scheme
     if scheme == "https":
         return _resolve_https(method_id, fetcher)
@@ -50,7 +59,7 @@ def require_issuer(key: ResolvedKey, issuer_id: str | None) -> None:
         )
 
 
-def _resolve_did(method_id: str, fetcher: Fetcher) -> ResolvedKey:
+def _resolve_did(method_id: str, fetcher: Fetcher, relationship: str = ASSERTION) -> ResolvedKey:
     did = _strip_fragment(method_id)
     method = did.split(":")[1] if did.count(":") >= 2 else ""
     if method == "key":
@@ -58,8 +67,9 @@ def _resolve_did(method_id: str, fetcher: Fetcher) -> ResolvedKey:
     if method == "jwk":
         return _resolve_did_jwk(did, method_id)
     if method == "web":
-        document = fetch_json(did_web_url(did), fetcher, "the issuer's DID document")
-        return _from_controller_document(document, method_id, did)
+        whose = "the holder's" if relationship == AUTHENTICATION else "the issuer's"
+        document = fetch_json(did_web_url(did), fetcher, f"{whose} DID document")
+        return _from_controller_document(document, method_id, did, relationship)
     raise unsupported(
         CHECK, f"the issuer uses a DID method Skillproof does not handle: did:{method}"
     )
@@ -133,14 +143,14 @@ def _lists(document: Mapping[str, Any], method_id: str) -> bool:
 
 
 def _from_controller_document(
-    document: Mapping[str, Any], method_id: str, expected_id: str
+    document: Mapping[str, Any], method_id: str, expected_id: str, relationship: str = ASSERTION
 ) -> ResolvedKey:
     doc_id = document.get("id")
     if doc_id != expected_id:
         raise invalid(CHECK, f"the document at {expected_id} describes {doc_id} instead")
-    method = _find_method(document, method_id, doc_id)
+    method = _find_method(document, method_id, doc_id, relationship)
     if method is None:
-        raise invalid(CHECK, "the issuer does not list this signing key for issuing credentials")
+        raise invalid(CHECK, _NOT_LISTED[relationship])
     # the key belongs to whoever's document lists it, whatever controller the entry claims
     if method.get("controller", doc_id) != doc_id:
         raise invalid(CHECK, f"the key listed by {doc_id} claims another controller")
@@ -148,10 +158,10 @@ def _from_controller_document(
 
 
 def _find_method(
-    document: Mapping[str, Any], method_id: str, doc_id: str
+    document: Mapping[str, Any], method_id: str, doc_id: str, relationship: str = ASSERTION
 ) -> Mapping[str, Any] | None:
-    """The method listed under assertionMethod (embedded, or a reference to verificationMethod)."""
-    listed = {_absolute(ref, doc_id): ref for ref in _as_list(document.get("assertionMethod"))}
+    """The method listed under `relationship` (embedded, or a reference to verificationMethod)."""
+    listed = {_absolute(ref, doc_id): ref for ref in _as_list(document.get(relationship))}
     entry = listed.get(method_id)
     if isinstance(entry, Mapping):
         return entry
