@@ -26,6 +26,7 @@ from app.models.credentials import (
     ImportBatch,
     VerificationRun,
 )
+from app.models.presentations import PresentationChallenge
 from app.models.profiles import ProfileImport, ProfileStatus
 from app.models.proofs import EmailChallenge
 from app.models.ranking import (
@@ -46,6 +47,7 @@ __all__ = [
     "EmailChallenge",
     "ProfileImport",
     "ProfileStatus",
+    "PresentationChallenge",
     "CandidateNote",
     "ProofKind",
     "ProvenIdentity",

@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "share.revoked": "Share link revoked",
     "share.opened": "Share link opened",
     "share.refused": "Expired or revoked share link refused",
+    "presentation.accepted": "Wallet presentation accepted",
+    "presentation.refused": "Wallet presentation refused",
     "shortlist.added": "Added to a shortlist",
     "shortlist.removed": "Removed from a shortlist",
     "role.created": "Role created",

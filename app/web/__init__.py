@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
         candidates,
         credentials,
         dashboard,
+        exchanges,
         identities,
         imports,
         issuers,
@@ -95,6 +96,8 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # token-authenticated, no cookies: nothing for CSRF to forge
+    app.register_blueprint(exchanges.bp)
+    csrf.exempt(exchanges.bp)  # the exchange id is the key; no cookie is read
     if app.extensions["skillproof.settings"].demo_mode:
         from app.web import demo_issuer
 

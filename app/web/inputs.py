@@ -8,14 +8,19 @@ from flask import Flask, Response, request
 
 from app.db import UNSTORABLE
 from app.services import intake
+from app.verification.ob3 import presentation
 from app.web.api import errors as api_errors
 from app.web.htmx import render
 
 # As the API's text fields (app/web/api/common.py: Fields.string).
 MAX_FIELD_CHARS = 10_000
 # Fields that carry bulk input by design, each with its own cap (checked again by its service).
-BULK_FIELDS = {"links": intake.MAX_CSV_BYTES, "csv_text": intake.MAX_CSV_BYTES}
-FIELD_LABELS = {"csv_text": "CSV", "links": "Links", "q": "Search"}
+BULK_FIELDS = {
+    "links": intake.MAX_CSV_BYTES,
+    "csv_text": intake.MAX_CSV_BYTES,
+    "presentation": presentation.MAX_BYTES,  # a wallet's presentation, pasted
+}
+FIELD_LABELS = {"csv_text": "CSV", "links": "Links", "q": "Search", "presentation": "Presentation"}
 
 
 class InputError(ValueError):
