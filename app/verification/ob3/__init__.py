@@ -91,8 +91,9 @@ def _verify(payload: Any, target: str, ctx: _Context, depth: int) -> Verificatio
 
 
 PRESENTATION = (
-    "a Verifiable Presentation (a wallet's envelope around credentials): Skillproof does not"
-    " verify presentations yet; give the credentials it holds one by one"
+    "a Verifiable Presentation (a wallet's envelope around credentials): given like this it"
+    " proves nothing about who holds them; present it from the wallet over Skillproof's"
+    " challenge, or give the credentials it holds one by one"
 )
 
 
