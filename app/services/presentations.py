@@ -265,9 +265,10 @@ def _accept(
             ProofKind.DID,
             proof.holder,
             method="presentation",
+            # pages add "on <date>" from proven_at
             detail=(
                 f"the candidate's wallet ({proof.holder}) signed a presentation over"
-                f" Skillproof's challenge on {now.strftime('%-d %B %Y')}"
+                " Skillproof's challenge"
             ),
         )
         PresentationChallenge.update(

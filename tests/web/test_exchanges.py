@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from datetime import timedelta
 from typing import Any
@@ -327,3 +328,27 @@ def test_the_exchange_is_rate_limited_per_exchange(
     limited = _post(wallet_client, challenge.exchange_id, {})
     assert "Too many requests" in limited.get_json()["error"]["message"]
     assert limited.headers["Retry-After"] == "60"
+
+
+def test_the_recruiter_sees_the_badge_proven_by_the_wallet(
+    app: Flask,
+    client: FlaskClient,
+    auth: Any,
+    recruiter: Any,
+    ada: Candidate,
+    challenge: PresentationChallenge,
+) -> None:
+    assert _post(client, challenge.exchange_id, _present(challenge)).status_code == 200
+    badge = Credential.get(Credential.candidate == ada)
+    with app.app_context():
+        verification.verify_credential(badge.id, FakeFetcher())
+    auth.login(recruiter.email)
+
+    page = " ".join(re.sub(r"<[^>]+>", " ", client.get(f"/credentials/{badge.id}").text).split())
+
+    today = utcnow().strftime("%-d %b %Y")
+    expected = (
+        f"✔ Proven: the candidate's wallet ({WALLET.did}) signed a presentation over"
+        f" Skillproof's challenge on {today}."
+    )
+    assert expected in page.replace("&#39;", "'")
