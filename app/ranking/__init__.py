@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.ranking.model import (
     Evidence,
     Importance,
+    Ownership,
     Profile,
     Requirement,
     SkillClaim,
@@ -20,6 +21,7 @@ __all__ = [
     "CandidateScore",
     "Evidence",
     "Importance",
+    "Ownership",
     "Policy",
     "Profile",
     "Requirement",

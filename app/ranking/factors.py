@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.ranking.model import Evidence, Requirement, SkillClaim
+from app.ranking.model import Evidence, Ownership, Requirement, SkillClaim
 from app.ranking.policy import Policy
 
 LEVEL_WORDS = ("beginner", "foundation", "intermediate", "advanced", "expert")
@@ -22,10 +22,11 @@ class Factors:
     stale: float
     recency: float
     level: float
+    ownership: float = 1.0
 
     @property
     def strength(self) -> float:
-        return self.verified * self.trust * self.stale * self.recency * self.level
+        return self.verified * self.trust * self.stale * self.recency * self.level * self.ownership
 
     def as_dict(self) -> dict[str, float]:
         return {
@@ -34,6 +35,7 @@ class Factors:
             "stale": self.stale,
             "recency": self.recency,
             "level": self.level,
+            "ownership": self.ownership,
         }
 
 
@@ -45,8 +47,9 @@ def factors(
     now: datetime,
     *,
     as_if_verified: bool = False,
+    as_if_proven: bool = False,
 ) -> Factors:
-    """How much `evidence` proves `requirement`; `as_if_verified` prices a fix."""
+    """How much `evidence` proves `requirement`; `as_if_verified`/`as_if_proven` price a fix."""
     verified = as_if_verified or evidence.verified
     return Factors(
         verified=1.0 if verified else 0.0,
@@ -54,7 +57,22 @@ def factors(
         stale=policy.stale if evidence.stale and not as_if_verified else 1.0,
         recency=recency(evidence.issued_on, requirement.recency_months, policy, now),
         level=level_match(claim.level, requirement.min_level, policy),
+        ownership=policy.ownership(Ownership.PROVEN if as_if_proven else evidence.ownership),
     )
+
+
+OWNERSHIP_REASONS = {
+    Ownership.MATCHED: "awarded to an address the recruiter typed, not proven by the candidate",
+    Ownership.UNCHECKED: "nothing shows it was awarded to this candidate, and they have not "
+    "proven it",
+}
+
+
+def ownership_note(evidence: Evidence, found: Factors) -> str:
+    """The ownership factor in plain words, when it lowered the evidence; "" otherwise."""
+    if found.ownership >= 1.0 or evidence.ownership is Ownership.PROVEN:
+        return ""
+    return f"counted at {found.ownership:.0%}: {OWNERSHIP_REASONS[evidence.ownership]}"
 
 
 def recency(

@@ -21,6 +21,14 @@ class Tier(enum.StrEnum):
     BLOCKED = "blocked"
 
 
+class Ownership(enum.StrEnum):
+    """How strongly a credential is shown to be its candidate's."""
+
+    PROVEN = "proven"  # the candidate proved control of the address or DID it names
+    MATCHED = "matched"  # awarded to an address a recruiter gave for the candidate
+    UNCHECKED = "unchecked"  # nothing to compare, or not checked
+
+
 @dataclass(frozen=True, slots=True)
 class Requirement:
     """One skill a role asks for."""
@@ -71,6 +79,7 @@ class Evidence:
     expires: datetime | None = None
     claims: tuple[SkillClaim, ...] = ()
     members: tuple[int, ...] = field(default=())  # for a stack: the credentials it used
+    ownership: Ownership = Ownership.UNCHECKED
 
     @property
     def verified(self) -> bool:

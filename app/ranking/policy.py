@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.ranking.model import Tier
+from app.ranking.model import Ownership, Tier
 
 # Bump whenever a factor or the formula changes; stored with every exported ranking.
-POLICY_VERSION = "2026.12-1"
+POLICY_VERSION = "2026.12-2"  # -2: an ownership factor for unproven credentials
 
 DEFAULT_TIER_FACTORS: dict[Tier, float] = {
     Tier.TRUSTED: 1.0,
@@ -25,12 +25,21 @@ class Policy:
     stale: float = 0.8  # verified before, issuer unreachable since
     outside_recency: float = 0.5  # issued before the role's recency window
     below_level: float = 0.5  # carries a level below the role's minimum
+    # Ownership only matched or unchecked, not proven by the candidate; proven counts in full.
+    # 1.0 (the default) treats them alike, as before the factor existed.
+    unproven: float = 1.0
     version: str = POLICY_VERSION
 
     def __post_init__(self) -> None:
         for tier, value in self.tier_factors.items():
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"the {tier.value} factor must be between 0 and 1")
+        if not 0.0 <= self.unproven <= 1.0:
+            raise ValueError("the unproven ownership factor must be between 0 and 1")
+
+    def ownership(self, ownership: Ownership) -> float:
+        """Proven counts in full; matched and unchecked at the organisation's factor."""
+        return 1.0 if ownership is Ownership.PROVEN else self.unproven
 
     def tier(self, tier: Tier) -> float:
         found = self.tier_factors.get(tier)

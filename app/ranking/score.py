@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.ranking.factors import Factors, factors
+from app.ranking.factors import Factors, factors, ownership_note
 from app.ranking.model import Evidence, Profile, Requirement, SkillClaim, StackRule
 from app.ranking.policy import Policy
 from app.ranking.stacks import apply_stacks
@@ -36,6 +36,13 @@ class SkillRow:
     @property
     def met(self) -> bool:
         return self.strength > 0
+
+    @property
+    def ownership_note(self) -> str:
+        """Why the evidence counted at less for its ownership, in plain words ("" if it did not)."""
+        if self.evidence is None or self.factors is None:
+            return ""
+        return ownership_note(self.evidence, self.factors)
 
 
 @dataclass(frozen=True, slots=True)

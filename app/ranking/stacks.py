@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from app.ranking.model import Evidence, SkillClaim, StackRule
+from app.ranking.model import Evidence, Ownership, SkillClaim, StackRule
 from app.ranking.policy import Policy
 
 
 def base_strength(evidence: Evidence, policy: Policy) -> float:
-    """What a credential is worth before role-specific factors: verified x trust x staleness."""
+    """What a credential is worth before role-specific factors: verified x trust x staleness x
+    ownership."""
     if not evidence.verified:
         return 0.0
-    return policy.tier(evidence.tier) * (policy.stale if evidence.stale else 1.0)
+    stale = policy.stale if evidence.stale else 1.0
+    return policy.tier(evidence.tier) * stale * policy.ownership(evidence.ownership)
 
 
 def is_member(rule: StackRule, evidence: Evidence, normalise_name: str) -> bool:
@@ -111,4 +113,9 @@ def _virtual(rule: StackRule, members: list[Evidence]) -> Evidence:
             for skill_id in rule.grants
         ),
         members=tuple(item.credential_id for item in members),
+        # only as strongly the candidate's as its least proven member
+        ownership=max((item.ownership for item in members), key=_OWNERSHIP_ORDER.index),
     )
+
+
+_OWNERSHIP_ORDER = [Ownership.PROVEN, Ownership.MATCHED, Ownership.UNCHECKED]

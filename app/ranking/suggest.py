@@ -23,7 +23,7 @@ MAX_SUGGESTIONS = 3
 class Suggestion:
     """One action and the points it would add (at most)."""
 
-    kind: str  # add | renew | resolve | reverify
+    kind: str  # add | renew | resolve | reverify | prove
     text: str
     gain: float
     skill_id: int
@@ -53,10 +53,18 @@ def _for_row(
     requirement = row.requirement
     options: list[Suggestion] = []
     for item, claim in pairs:
-        kind = _kind(item)
+        kind = _kind(item, policy)
         if not kind:
             continue
-        fixed = factors(item, claim, requirement, policy, now, as_if_verified=True).strength
+        fixed = factors(
+            item,
+            claim,
+            requirement,
+            policy,
+            now,
+            as_if_verified=kind != "prove",
+            as_if_proven=kind == "prove",
+        ).strength
         gain = row.max_points * max(0.0, fixed - row.strength)
         if gain > 0:
             text = _text(kind, item, requirement)
@@ -66,7 +74,9 @@ def _for_row(
     return options
 
 
-def _kind(item: Evidence) -> str:
+def _kind(item: Evidence, policy: Policy) -> str:
+    if item.verified and policy.ownership(item.ownership) < 1.0 and item.credential_id > 0:
+        return "prove"
     if item.verdict == "expired":
         return "renew"
     if item.verdict in UNRESOLVED:
@@ -79,6 +89,11 @@ def _kind(item: Evidence) -> str:
 def _text(kind: str, item: Evidence, requirement: Requirement) -> str:
     if kind == "renew":
         return f"Renew the expired {item.name} ({requirement.name})"
+    if kind == "prove":
+        return (
+            f"Ask the candidate to prove the e-mail address {item.name} was awarded to "
+            "(a one-time code from their invite link)"
+        )
     if kind == "reverify":
         return f"Re-verify {item.name}: its issuer could not be reached lately"
     state = "not verified yet" if item.verdict is None else f"{item.verdict}"

@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "note.added": "Note added",
     "credential.removed": "Credential removed",
     "ranking.factors_set": "Issuer trust factors changed",
+    "ranking.ownership_set": "Weight of unproven credentials changed",
     "user.password": "Password changed or reset",
     "webhook.save": "Webhook saved",
     "webhook.remove": "Webhook removed",

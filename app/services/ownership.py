@@ -62,15 +62,44 @@ def proofs_of(candidate_ids: Iterable[int]) -> dict[int, list[ProvenIdentity]]:
 
 def proof_for(credential: Credential, proofs: Sequence[ProvenIdentity]) -> ProvenIdentity | None:
     """The candidate's proof that covers this credential's recipient, if any."""
-    address = (credential.recipient_identity or "").strip().lower()
-    subject = (credential.subject_id or "").strip()
+    return covering_proof(
+        credential.recipient, credential.recipient_identity, credential.subject_id, proofs
+    )
+
+
+def covering_proof(
+    recipient: str | None,
+    recipient_identity: str | None,
+    subject_id: str | None,
+    proofs: Sequence[ProvenIdentity],
+) -> ProvenIdentity | None:
+    """`proof_for` on a credential's stored values (ranking reads raw rows, not models)."""
+    address = (recipient_identity or "").strip().lower()
+    subject = (subject_id or "").strip()
     for proof in proofs:
-        matched = credential.recipient == "matched"
+        matched = recipient == "matched"
         if proof.kind == ProofKind.EMAIL and matched and address and proof.value == address:
             return proof
         if proof.kind == ProofKind.DID and subject and proof.value == subject:
             return proof
     return None
+
+
+def state_of(
+    recipient: str | None,
+    recipient_identity: str | None,
+    subject_id: str | None,
+    proofs: Sequence[ProvenIdentity],
+) -> Belonging:
+    """The ownership state of a credential's stored values."""
+    if recipient != "mismatch" and covering_proof(
+        recipient, recipient_identity, subject_id, proofs
+    ):
+        return Belonging.PROVEN
+    try:
+        return Belonging(recipient or "skipped")
+    except ValueError:
+        return Belonging.SKIPPED
 
 
 def belongs_to(credential: Credential, proofs: Sequence[ProvenIdentity]) -> BelongsTo:

@@ -18,6 +18,7 @@ from app.models import (
     Candidate,
     Credential,
     Organization,
+    ProvenIdentity,
     RankingExport,
     RankingSettings,
     RoleProfile,
@@ -27,6 +28,7 @@ from app.ranking import (
     CandidateScore,
     Evidence,
     Importance,
+    Ownership,
     Policy,
     Profile,
     Requirement,
@@ -36,11 +38,13 @@ from app.ranking import (
     score_candidate,
 )
 from app.ranking.taxonomy import normalise
+from app.services import ownership
 from app.services import roles as role_service
 from app.services import skills as skill_service
 from app.services.accounts import audit
 from app.services.exports import safe_cell
 from app.services.issuer_identity import identity_of
+from app.services.ownership import Belonging
 
 CACHE_SIZE = 16
 
@@ -192,7 +196,10 @@ def compute(role: RoleProfile, state: DataState, now: datetime) -> RoleRanking:
     """Load every candidate's evidence and score it against the role profile."""
     organization = role.organization_id
     evidence, names = load_evidence(organization)
-    policy = Policy(tier_factors=role_service.tier_factors(organization))
+    policy = Policy(
+        tier_factors=role_service.tier_factors(organization),
+        unproven=role_service.unproven_factor(organization),
+    )
     profile = profile_of(role)
     stacks = stack_rules(organization)
     people = (
@@ -293,6 +300,9 @@ def load_evidence(
             Credential.issued_on,
             Credential.expires,
             Credential.skills_json,
+            Credential.recipient,
+            Credential.recipient_identity,
+            Credential.subject_id,
         )
         .join(Candidate)
         .where(Candidate.archived == False)  # noqa: E712
@@ -301,9 +311,11 @@ def load_evidence(
         query = query.where(Credential.candidate.in_(sorted(candidates)))
     evidence: dict[int, list[Evidence]] = defaultdict(list)
     names: dict[int, str] = {}
+    proofs = _proofs(organization, candidates)
     # Raw rows: peewee's per-value conversion would double the time at 100,000 credentials.
     for row in Credential._meta.database.execute(query):
-        cid, candidate, name, issuer, issuer_url, verdict, stale, issued, expires, skills = row
+        cid, candidate, name, issuer, issuer_url, verdict, stale, issued, expires, skills = row[:10]
+        belonging = ownership.state_of(*row[10:], proofs.get(candidate, ()))
         names[cid] = _normalised(name)
         tier = tiers.get(role_service.issuer_key(issuer_url, issuer), Tier.UNKNOWN)
         evidence[candidate].append(
@@ -319,9 +331,26 @@ def load_evidence(
                 issued_on=_utc(issued),
                 expires=_utc(expires),
                 claims=resolver.claims(skills),
+                ownership=OWNERSHIP.get(belonging, Ownership.UNCHECKED),
             )
         )
     return evidence, names
+
+
+OWNERSHIP = {Belonging.PROVEN: Ownership.PROVEN, Belonging.MATCHED: Ownership.MATCHED}
+
+
+def _proofs(
+    organization: Organization | int, candidates: set[int] | None
+) -> dict[int, list[ProvenIdentity]]:
+    """The organisation's proven identities by candidate, in one query."""
+    query = ProvenIdentity.of(organization)
+    if candidates is not None:
+        query = query.where(ProvenIdentity.candidate.in_(sorted(candidates)))
+    found: dict[int, list[ProvenIdentity]] = defaultdict(list)
+    for proof in query:
+        found[proof.candidate_id].append(proof)
+    return found
 
 
 def _utc(value: object) -> datetime | None:
@@ -371,6 +400,7 @@ CSV_HEADER = [
     "stale",
     "recency",
     "level",
+    "ownership",
     "points",
     "max_points",
     "policy_version",
@@ -400,7 +430,7 @@ def export_csv(role: RoleProfile, actor: User | None) -> str:
                     safe_cell(row.evidence.name if row.evidence else ""),
                     *(
                         f"{found[k]:.2f}" if found else ""
-                        for k in ("verified", "trust", "stale", "recency", "level")
+                        for k in ("verified", "trust", "stale", "recency", "level", "ownership")
                     ),
                     f"{row.points:.1f}",
                     f"{row.max_points:.1f}",

@@ -264,6 +264,23 @@ def set_factors(organization: Organization, actor: User, factors: dict[Tier, flo
         touch(organization)
 
 
+def set_unproven(organization: Organization, actor: User, value: float) -> None:
+    """How much a credential counts when the candidate has not proven it is theirs (0 to 1)."""
+    if not 0.0 <= value <= 1.0:
+        raise RoleError("The share must be between 0% and 100%.")
+    with write_transaction():
+        settings = settings_of(organization)
+        RankingSettings.update(unproven=value).where(RankingSettings.id == settings.id).execute()
+        audit(organization, actor, "ranking.ownership_set", "", f"unproven={value:g}")
+        touch(organization)
+
+
+def unproven_factor(organization: Organization | int) -> float:
+    """Read only; 1.0 (count unproven credentials in full) for an organisation without settings."""
+    settings = RankingSettings.of(organization).first() or RankingSettings()
+    return min(1.0, max(0.0, float(settings.unproven)))
+
+
 def tier_factors(organization: Organization | int) -> dict[Tier, float]:
     # Read only (ranking is computed on GET): an organisation without settings has the defaults.
     settings = RankingSettings.of(organization).first() or RankingSettings()

@@ -15,6 +15,7 @@ from app.web.htmx import render
 from app.web.tenancy import org_id
 
 bp = Blueprint("issuers", __name__, url_prefix="/issuers")
+UNPROVEN_CHOICES = (1.0, 0.75, 0.5, 0.25, 0.0)
 
 
 def _context(error: str = "") -> dict[str, object]:
@@ -22,6 +23,8 @@ def _context(error: str = "") -> dict[str, object]:
         "issuers": role_service.issuers(org_id()),
         "factors": role_service.tier_factors(org_id()),
         "tiers": list(Tier),
+        "unproven": role_service.unproven_factor(org_id()),
+        "unproven_choices": UNPROVEN_CHOICES,
         "error": error,
     }
 
@@ -63,5 +66,20 @@ def factors() -> Response:
         message = (
             str(error) if isinstance(error, RoleError) else "Each factor is a number from 0 to 1."
         )
+        return render("roles/issuers.html", "content", status=422, **_context(message))
+    return cast(Response, redirect(url_for("issuers.index"), code=303))
+
+
+@bp.post("/ownership")
+@admin_only
+def ownership() -> Response:
+    """Change how much a credential counts while the candidate has not proven it is theirs."""
+    try:
+        value = float(request.form.get("unproven", ""))
+        if value not in UNPROVEN_CHOICES:
+            raise ValueError(value)
+        role_service.set_unproven(current_user.organization, current_user, value)
+    except ValueError:
+        message = "Choose one of the shares offered."
         return render("roles/issuers.html", "content", status=422, **_context(message))
     return cast(Response, redirect(url_for("issuers.index"), code=303))

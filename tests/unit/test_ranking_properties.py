@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from app.ranking import (
     Evidence,
     Importance,
+    Ownership,
     Policy,
     Profile,
     Requirement,
@@ -80,6 +81,7 @@ def evidence_lists(draw: st.DrawFn, candidate_id: int = 1, first_id: int = 1) ->
                     )
                 ),
                 claims=tuple(claims),
+                ownership=draw(st.sampled_from(list(Ownership))),
             )
         )
     return items
@@ -100,12 +102,44 @@ stack_rules = st.lists(
 )
 
 
-def _score(profile: Profile, evidence: list[Evidence], stacks: list[StackRule]) -> float:
+def _score(
+    profile: Profile, evidence: list[Evidence], stacks: list[StackRule], policy: Policy = POLICY
+) -> float:
     names = {e.credential_id: e.name.casefold() for e in evidence}
     found = score_candidate(
-        1, "C", profile, evidence, policy=POLICY, now=NOW, stacks=stacks, names=names
+        1, "C", profile, evidence, policy=policy, now=NOW, stacks=stacks, names=names
     )
     return found.score
+
+
+unproven_factors = st.sampled_from([0.0, 0.25, 0.5, 1.0])
+
+
+@given(profiles, evidence_lists(), stack_rules, unproven_factors, st.data())
+def test_proving_a_credential_never_lowers_a_score(
+    profile, evidence, stacks, unproven, data
+) -> None:  # type: ignore[no-untyped-def]
+    if not evidence:
+        return
+    policy = Policy(unproven=unproven)
+    chosen = data.draw(st.integers(0, len(evidence) - 1))
+    proven = [
+        replace(e, ownership=Ownership.PROVEN) if n == chosen else e for n, e in enumerate(evidence)
+    ]
+    before = _score(profile, evidence, stacks, policy)
+    assert _score(profile, proven, stacks, policy) >= before - 1e-9
+
+
+@given(profiles, evidence_lists(), stack_rules)
+def test_the_default_policy_counts_every_ownership_alike(profile, evidence, stacks) -> None:  # type: ignore[no-untyped-def]
+    everyone_proven = [replace(e, ownership=Ownership.PROVEN) for e in evidence]
+    assert _score(profile, evidence, stacks) == _score(profile, everyone_proven, stacks)
+
+
+@given(profiles, evidence_lists(), stack_rules, unproven_factors)
+def test_a_lower_unproven_factor_never_raises_a_score(profile, evidence, stacks, unproven) -> None:  # type: ignore[no-untyped-def]
+    lower = _score(profile, evidence, stacks, Policy(unproven=unproven))
+    assert lower <= _score(profile, evidence, stacks) + 1e-9
 
 
 @given(profiles, evidence_lists(), stack_rules, st.data())

@@ -67,7 +67,14 @@ def test_ranking_explains_every_point_under_the_policy_version(
     sql_row = next(row for row in ada["skills"] if row["importance"] == "required")
     assert sql_row["evidence"]["name"] == "SQL Analytics"
     assert sql_row["evidence"]["verdict"] == "verified"
-    assert set(sql_row["factors"]) == {"verified", "trust", "stale", "recency", "level"}
+    assert set(sql_row["factors"]) == {
+        "verified",
+        "trust",
+        "stale",
+        "recency",
+        "level",
+        "ownership",
+    }
     assert next(row for row in bo["skills"] if row["importance"] == "required")["evidence"] is None
 
 

@@ -165,6 +165,7 @@ RANKING: dict[str, Any] = {
                         "stale": 1.0,
                         "recency": 1.0,
                         "level": 1.0,
+                        "ownership": 1.0,
                     },
                 },
                 {

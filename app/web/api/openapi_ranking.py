@@ -133,7 +133,14 @@ def schemas() -> dict[str, Schema]:
                     obj(
                         {
                             name: {"type": "number", "minimum": 0, "maximum": 1}
-                            for name in ("verified", "trust", "stale", "recency", "level")
+                            for name in (
+                                "verified",
+                                "trust",
+                                "stale",
+                                "recency",
+                                "level",
+                                "ownership",
+                            )
                         },
                         description="Each between 0 and 1; their product is the strength.",
                     )
