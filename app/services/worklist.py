@@ -16,7 +16,7 @@ from app.models import (
     ShortlistEntry,
     VerificationRun,
 )
-from app.services import identity
+from app.services import fraud, identity
 from app.verification.result import Verdict
 
 LIMIT = 50  # items shown per group; the count is always the whole number
@@ -49,6 +49,7 @@ def build(
     """Every group, in the order a recruiter should deal with them."""
     return [
         _identity(organization),
+        *_fraud_signals(organization, now),
         _revoked_on_shortlist(organization),
         _unreachable(organization, now, unreachable_after),
         _expiring(organization, now, expiry_warning),
@@ -77,6 +78,45 @@ def _identity(organization: Organization | int) -> Group:
         "badge someone else earned.",
         items,
     )
+
+
+FRAUD_GROUPS = {
+    fraud.Kind.LOOKALIKE_ISSUER: (
+        "lookalike-issuer",
+        "Issuer imitating a trusted one",
+        "Badges from an issuer whose name looks like one your organisation trusts, but which "
+        "is another issuer: check them before relying on them.",
+    ),
+    fraud.Kind.NAME_MISMATCH: (
+        "name-mismatch",
+        "Name unlike the candidate's",
+        "The credential names its holder, and that name is clearly not the candidate's.",
+    ),
+    fraud.Kind.NEW_ISSUER_BURST: (
+        "new-issuer-burst",
+        "Many badges from a new issuer",
+        f"An issuer first seen in the last {fraud.NEW_ISSUER_DAYS} days with "
+        f"{fraud.BURST_COUNT} or more badges this week, or several on one candidate.",
+    ),
+}
+
+
+def _fraud_signals(organization: Organization | int, now: datetime) -> list[Group]:
+    found = fraud.signals(organization, now, kinds=FRAUD_GROUPS, active_only=True)
+    groups = []
+    for kind, (key, title, explanation) in FRAUD_GROUPS.items():
+        items = [
+            Item(
+                s.candidate.id,
+                s.candidate.label,
+                s.text,
+                s.credentials[0].id if s.credentials else None,
+            )
+            for s in found
+            if s.kind is kind
+        ]
+        groups.append(_group(key, title, explanation, items))
+    return groups
 
 
 def _credentials(organization: Organization | int) -> peewee.ModelSelect:

@@ -9,6 +9,7 @@ name is "different" only when the two names share nothing, never when they canno
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
@@ -214,6 +215,7 @@ TITLES = frozenset(
 UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
 
 
+@functools.lru_cache(maxsize=4096)  # a page compares the same few names again and again
 def compare_names(on_credential: str, candidate: str) -> NameMatch:
     """Accent-, case- and order-blind: "Lovelace, Ada", "A. Lovelace" and "Ada King Lovelace"
     are all Ada Lovelace; "Grace Hopper" is not; "Bob Smith" against "Robert Smith" is unclear."""

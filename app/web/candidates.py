@@ -7,10 +7,11 @@ from typing import Any
 from flask import Blueprint, Response, get_flashed_messages, request, url_for
 from flask_login import current_user, login_required
 
-from app.models import Candidate, CandidateState, Credential
+from app.models import Candidate, CandidateState, Credential, utcnow
 from app.services import candidates as candidate_service
 from app.services import (
     exports,
+    fraud,
     identity,
     intake,
     notes,
@@ -160,6 +161,12 @@ def _reasons_of(credentials: list[Credential]) -> dict[int, str]:
     }
 
 
+def _fraud_signals(candidate: Candidate) -> list[fraud.Signal]:
+    """The warning signs the identity panel does not already show."""
+    kinds = fraud.ISSUER_AND_NAME_KINDS
+    return fraud.signals(org_id(), utcnow(), among=[candidate.id], kinds=kinds)
+
+
 def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
     token = progress_token(candidate)  # read first: a change after it makes the next poll return
     credentials = credentials_of(candidate)
@@ -171,6 +178,7 @@ def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
         "contested": identity.conflicted_credentials(conflicts),
         # Only the blocks that show them call these (not the credential list's polling).
         "notes_of": notes.of,
+        "fraud_signals": _fraud_signals,
         "scores_of": sharing.scores_of,
         "candidate": candidate,
         "reasons": _reasons_of(credentials),

@@ -89,6 +89,9 @@ def test_worklist_groups_what_needs_action_with_counts(org: Organization, recrui
 
     assert {g.key: g.total for g in groups} == {
         "identity": 1,
+        "lookalike-issuer": 0,
+        "name-mismatch": 0,
+        "new-issuer-burst": 0,
         "revoked": 1,
         "unreachable": 1,
         "expiring": 1,
@@ -131,7 +134,7 @@ def test_worklist_counts_of_nothing_are_grey_not_alarm_red(
     build_credential(ada, "holiday.pdf", [], "unsupported")
     page = signed_in.get("/").text
     nav = page.split('class="worklist-counts"', 1)[1].split("</nav>", 1)[0]
-    assert nav.count('class="count-badge count-zero">0<') == 4
+    assert nav.count('class="count-badge count-zero">0<') == 7
     assert 'class="count-badge">1<' in nav
 
 

@@ -90,6 +90,17 @@ CANDIDATE: dict[str, Any] = {
     "updated_at": WHEN,
     "credentials": [CREDENTIAL_SUMMARY],
     "url": "/api/v1/candidates/3",
+    "signals": [
+        {
+            "kind": "lookalike_issuer",
+            "severity": "high",
+            "text": "“Cloud Practitioner” was issued by “Amazоn Web Services” at "
+            "badges.example.net. That name is made to look like your trusted issuer "
+            "“Amazon Web Services” at aws.amazon.com, yet it is a different issuer.",
+            "credential_ids": [7],
+            "other_candidate_ids": [],
+        }
+    ],
 }
 CREDENTIAL: dict[str, Any] = {
     **CREDENTIAL_SUMMARY,

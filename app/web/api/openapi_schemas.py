@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.models import CandidateState
+from app.services import fraud
 from app.verification.result import Verdict
 from app.web.api.errors import CODES
 
@@ -153,6 +154,43 @@ def schemas() -> dict[str, Schema]:
                 "updated_at": WHEN,
                 "credentials": {"type": "array", "items": ref("CredentialSummary")},
                 "url": STRING,
+                "signals": {
+                    "type": "array",
+                    "items": ref("Signal"),
+                    "description": "Fraud signals: signs that a badge may not be the "
+                    "candidate's own, or its issuer not who it claims to be. They never change "
+                    "a verdict. Most serious first; empty when there are none.",
+                },
+            }
+        ),
+        "Signal": obj(
+            {
+                "kind": {
+                    "type": "string",
+                    "enum": [kind.value for kind in fraud.Kind],
+                    "description": "shared_email: another candidate has the same address; "
+                    "shared_credential: another candidate claims the same badge; "
+                    "name_mismatch: the name on a credential is clearly not the candidate's; "
+                    "lookalike_issuer: the issuer's name imitates one the organisation trusts, "
+                    "from another origin or key; new_issuer_burst: many badges from an issuer "
+                    f"first seen in the last {fraud.NEW_ISSUER_DAYS} days.",
+                },
+                "severity": {
+                    "type": "string",
+                    "enum": [severity.value for severity in fraud.Severity],
+                    "description": "high: check before relying on the badge; medium: unusual.",
+                },
+                "text": {**STRING, "description": "One plain sentence for a recruiter."},
+                "credential_ids": {
+                    "type": "array",
+                    "items": INTEGER,
+                    "description": "This candidate's credentials the signal is about.",
+                },
+                "other_candidate_ids": {
+                    "type": "array",
+                    "items": INTEGER,
+                    "description": "Other candidates involved (who share the address or badge).",
+                },
             }
         ),
         "CandidatePage": obj(

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import url_for
 
-from app.models import Candidate, Credential, VerificationRun
+from app.models import Candidate, Credential, VerificationRun, utcnow
 from app.services import candidates as candidate_service
-from app.services import ownership, verification
+from app.services import fraud, ownership, verification
 from app.services.candidates import MAX_NOTES
 from app.web.api.common import iso
 
@@ -17,15 +17,22 @@ LIST_TEXT_CHARS = MAX_NOTES  # the longest text a list embeds per field
 
 
 def candidates(rows: list[Candidate], *, listing: bool = True) -> list[dict[str, Any]]:
-    """Many candidates with their addresses and credentials in three queries, not 2N+1.
+    """Many candidates with their addresses, credentials and fraud signals in a fixed number of
+    queries, not 2N+1.
 
     A list holds 100 candidates: every text in it is bounded, whatever older rows hold.
     """
     ids = [row.id for row in rows]
     emails = candidate_service.emails_by_candidate(ids)
     held = verification.credentials_by_candidate(ids)
+    signals = fraud.by_candidate(rows[0].organization_id, utcnow(), ids) if rows else {}
     return [
-        _candidate(row, emails[row.id], [credential_summary(c) for c in held[row.id]], listing)
+        {
+            **_candidate(
+                row, emails[row.id], [credential_summary(c) for c in held[row.id]], listing
+            ),
+            "signals": [signal(s) for s in signals[row.id]],
+        }
         for row in rows
     ]
 
@@ -48,6 +55,17 @@ def _candidate(
         "updated_at": iso(row.updated_at),
         "credentials": held,
         "url": url_for("api.show_candidate", candidate_id=row.id),
+    }
+
+
+def signal(found: fraud.Signal) -> dict[str, Any]:
+    """A fraud signal: what kind, how serious, the sentence, and the rows it is about."""
+    return {
+        "kind": found.kind.value,
+        "severity": found.severity.value,
+        "text": found.text,
+        "credential_ids": [link.id for link in found.credentials],
+        "other_candidate_ids": [link.id for link in found.others],
     }
 
 

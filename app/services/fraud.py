@@ -1,0 +1,385 @@
+"""Fraud signals: signs that a badge may not be the candidate's own, or its issuer not who it says.
+
+Five kinds, worked out from the data each time and never stored (like identity conflicts, which
+this module wraps rather than repeats): an e-mail on two candidates, a credential two candidates
+claim, a name on a credential unlike the candidate's, an issuer whose name imitates a trusted
+issuer of the organisation while its origin or key is another, and a burst of badges from an
+issuer the organisation first saw this week. Each is a plain sentence for a recruiter with links
+to what it is about; none changes a verdict.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import peewee
+
+from app.models import Candidate, Credential, IssuerTrust, Organization
+from app.ranking import Tier
+from app.services import identity
+from app.services.roles import issuer_key
+from app.verification.lookalike import (
+    NameMatch,
+    Resemblance,
+    compare_names,
+    issuer_origin,
+    resemblance,
+)
+from app.verification.result import Verdict
+
+NEW_ISSUER_DAYS = 7  # an issuer first seen this recently is new
+BURST_COUNT = 5  # badges from one new issuer within that week, across candidates
+BURST_ON_ONE_CANDIDATE = 3  # or badges from one new issuer on one candidate
+NAMES_LISTED = 3  # credentials named in one sentence
+# Verdicts that say the issuer really issued it: only these can imitate a trusted issuer.
+AUTHENTIC = tuple(
+    v.value
+    for v in (
+        Verdict.VERIFIED,
+        Verdict.RECIPIENT_MISMATCH,
+        Verdict.REVOKED,
+        Verdict.EXPIRED,
+        Verdict.NOT_YET_VALID,
+    )
+)
+
+
+class Kind(enum.StrEnum):
+    SHARED_EMAIL = "shared_email"
+    SHARED_CREDENTIAL = "shared_credential"
+    NAME_MISMATCH = "name_mismatch"
+    LOOKALIKE_ISSUER = "lookalike_issuer"
+    NEW_ISSUER_BURST = "new_issuer_burst"
+
+
+class Severity(enum.StrEnum):
+    HIGH = "high"  # a badge is probably not what it claims: check before relying on it
+    MEDIUM = "medium"  # unusual: worth a look
+
+
+SEVERITY = {
+    Kind.SHARED_EMAIL: Severity.MEDIUM,
+    Kind.SHARED_CREDENTIAL: Severity.HIGH,
+    Kind.NAME_MISMATCH: Severity.MEDIUM,
+    Kind.LOOKALIKE_ISSUER: Severity.HIGH,
+    Kind.NEW_ISSUER_BURST: Severity.MEDIUM,
+}
+IDENTITY_KINDS = (Kind.SHARED_EMAIL, Kind.SHARED_CREDENTIAL)
+ISSUER_AND_NAME_KINDS = (Kind.NAME_MISMATCH, Kind.LOOKALIKE_ISSUER, Kind.NEW_ISSUER_BURST)
+RESEMBLING = {
+    Resemblance.SAME: "is the name of",
+    Resemblance.CONFUSABLE: "is made to look like",
+    Resemblance.NEAR: "is spelled almost like",
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A candidate or credential a signal is about: its id and what to call it."""
+
+    id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Signal:
+    kind: Kind
+    candidate: Link  # whose record shows it
+    text: str  # one plain sentence
+    credentials: tuple[Link, ...] = ()  # the candidate's credentials it is about
+    others: tuple[Link, ...] = ()  # other candidates involved
+
+    @property
+    def severity(self) -> Severity:
+        return SEVERITY[self.kind]
+
+
+def signals(
+    organization: Organization | int,
+    now: datetime,
+    *,
+    among: Sequence[int] | None = None,
+    kinds: Iterable[Kind] = tuple(Kind),
+    active_only: bool = False,
+) -> list[Signal]:
+    """Every signal of the organisation (or of the candidates `among`), most serious first;
+    `active_only` leaves archived candidates out."""
+    wanted = set(kinds)
+    found: list[Signal] = []
+    if wanted & set(IDENTITY_KINDS):
+        found += [s for s in _identity(organization, among) if s.kind in wanted]
+    if among is not None and not among:
+        return found
+    scope = _scope(organization, among, active_only)
+    if Kind.NAME_MISMATCH in wanted:
+        found += _name_mismatches(scope)
+    if wanted & {Kind.LOOKALIKE_ISSUER, Kind.NEW_ISSUER_BURST}:
+        trusted, trusted_keys = _trusted(organization)
+        if Kind.LOOKALIKE_ISSUER in wanted:
+            found += _lookalikes(scope, trusted, trusted_keys)
+        if Kind.NEW_ISSUER_BURST in wanted:
+            found += _bursts(scope, _issuers(organization, among, now), trusted_keys, now)
+    order = list(Kind)
+    return sorted(found, key=lambda s: (s.severity != Severity.HIGH, order.index(s.kind)))
+
+
+def by_candidate(
+    organization: Organization | int, now: datetime, candidate_ids: Sequence[int]
+) -> dict[int, list[Signal]]:
+    """Each candidate's signals, in a fixed number of queries however many candidates."""
+    grouped: dict[int, list[Signal]] = {cid: [] for cid in candidate_ids}
+    for signal in signals(organization, now, among=candidate_ids):
+        if signal.candidate.id in grouped:
+            grouped[signal.candidate.id].append(signal)
+    return grouped
+
+
+def _identity(organization: Organization | int, among: Sequence[int] | None) -> list[Signal]:
+    if among is not None and not among:
+        return []
+    found = []
+    for conflict in identity.conflicts(organization, among=among):
+        kind = Kind.SHARED_EMAIL if conflict.kind == "email" else Kind.SHARED_CREDENTIAL
+        for claimant in conflict.claimants:
+            if among is not None and claimant.candidate_id not in among:
+                continue
+            held = claimant.credential_id
+            found.append(
+                Signal(
+                    kind,
+                    Link(claimant.candidate_id, claimant.name),
+                    conflict.sentence,
+                    (Link(held, conflict.subject),) if held is not None else (),
+                    tuple(
+                        Link(o.candidate_id, o.name) for o in conflict.others(claimant.candidate_id)
+                    ),
+                )
+            )
+    return found
+
+
+def _scope(
+    organization: Organization | int, among: Sequence[int] | None, active_only: bool
+) -> peewee.ModelSelect:
+    query = (
+        Credential.of(organization)
+        .select(
+            Credential.id,
+            Credential.achievement_name,
+            Credential.source_name,
+            Credential.source_url,
+            Credential.issuer_url,
+            Credential.issuer_name,
+            Credential.subject_name,
+            Credential.verdict,
+            Candidate.id,
+            Candidate.name,
+        )
+        .join(Candidate)
+    )
+    if among is not None:
+        query = query.where(Credential.candidate.in_(list(among)))
+    if active_only:
+        query = query.where(Candidate.archived == False)  # noqa: E712
+    return query.order_by(Candidate.name, Candidate.id, Credential.id)
+
+
+def _label(credential: Credential) -> str:
+    return (
+        credential.achievement_name
+        or credential.source_name
+        or (credential.source_url or "")[:80]
+        or "a credential"
+    )
+
+
+def _link(credential: Credential) -> Link:
+    return Link(credential.id, _label(credential))
+
+
+def _owner(credential: Credential) -> Link:
+    return Link(credential.candidate.id, credential.candidate.name)
+
+
+def _name_mismatches(scope: peewee.ModelSelect) -> list[Signal]:
+    rows = scope.where((Credential.subject_name != "") & Credential.verdict.in_(AUTHENTIC))
+    return [
+        Signal(
+            Kind.NAME_MISMATCH,
+            _owner(row),
+            f"“{_label(row)}” names its holder “{row.subject_name}”, not {row.candidate.name}.",
+            (_link(row),),
+        )
+        for row in rows
+        if compare_names(row.subject_name, row.candidate.name) is NameMatch.DIFFERENT
+    ]
+
+
+@dataclass
+class _Issuer:
+    """One issuer as the organisation has seen it: when first, and how much this week."""
+
+    first_seen: datetime
+    this_week: int = 0
+
+
+def _issuers(
+    organization: Organization | int, among: Sequence[int] | None, now: datetime
+) -> dict[str, _Issuer]:
+    """Every issuer (by identifier, or name when it has none) with its first-seen time, over
+    the whole organisation even when only some candidates are asked about."""
+    since = now - timedelta(days=NEW_ISSUER_DAYS)
+    recent = peewee.Case(None, [(Credential.created_at.between(since, now), 1)], 0)
+    query = (
+        Credential.of(organization)
+        .select(
+            Credential.issuer_url,
+            Credential.issuer_name,
+            peewee.fn.MIN(Credential.created_at),
+            peewee.fn.SUM(recent),
+        )
+        .where((Credential.issuer_url != "") | (Credential.issuer_name != ""))
+        .group_by(Credential.issuer_url, Credential.issuer_name)
+    )
+    if among is not None:
+        held = Credential.select(Credential.issuer_url).where(Credential.candidate.in_(list(among)))
+        query = query.where(Credential.issuer_url.in_(held))
+    found: dict[str, _Issuer] = {}
+    for url, name, first, count in query.tuples():
+        first = Credential.created_at.python_value(first)
+        key = issuer_key(url, name)
+        seen = found.get(key)
+        if seen is None:
+            found[key] = _Issuer(first, int(count or 0))
+        else:
+            seen.first_seen = min(seen.first_seen, first)
+            seen.this_week += int(count or 0)
+    return found
+
+
+@dataclass(frozen=True)
+class _Trusted:
+    key: str
+    name: str
+    origin: str
+
+
+def _trusted(organization: Organization | int) -> tuple[list[_Trusted], set[str]]:
+    """Trusted issuers known by an identifier (a policy keyed by a bare name has no origin to
+    compare), and the keys of every trusted issuer."""
+    rows = list(IssuerTrust.of(organization).where(IssuerTrust.tier == Tier.TRUSTED.value))
+    known = [
+        _Trusted(row.issuer, row.name, issuer_origin(row.issuer))
+        for row in rows
+        if row.issuer.startswith(("https://", "http://", "did:"))
+    ]
+    return known, {row.issuer for row in rows}
+
+
+def _lookalikes(
+    scope: peewee.ModelSelect, trusted: list[_Trusted], trusted_keys: set[str]
+) -> list[Signal]:
+    """Judge each distinct issuer once, then read only the credentials of those that imitate."""
+    if not trusted:
+        return []
+    authentic = Credential.verdict.in_(AUTHENTIC) & (Credential.issuer_name != "")
+    issuers = (
+        scope.select(Credential.issuer_url, Credential.issuer_name)
+        .where(authentic)
+        .group_by(Credential.issuer_url, Credential.issuer_name)
+        .order_by()
+        .tuples()
+    )
+    imitating = {
+        (url, name): imitated
+        for url, name in issuers
+        if issuer_key(url, name) not in trusted_keys
+        and (imitated := _imitation(name, issuer_origin(url), trusted)) is not None
+    }
+    if not imitating:
+        return []
+    grouped: dict[tuple[int, str, str], list[Credential]] = defaultdict(list)
+    names = list({name for _, name in imitating})
+    for row in scope.where(authentic & Credential.issuer_name.in_(names)):
+        if (row.issuer_url, row.issuer_name) in imitating:
+            grouped[(row.candidate.id, row.issuer_url, row.issuer_name)].append(row)
+    return [
+        _lookalike_signal(held, *imitating[(url, name)]) for (_, url, name), held in grouped.items()
+    ]
+
+
+def _imitation(
+    name: str, origin: str, trusted: list[_Trusted]
+) -> tuple[_Trusted, Resemblance] | None:
+    for issuer in trusted:
+        if issuer.origin == origin or not issuer.name:
+            continue
+        how = resemblance(name, issuer.name)
+        if how is not None:
+            return issuer, how
+    return None
+
+
+def _lookalike_signal(held: list[Credential], trusted: _Trusted, how: Resemblance) -> Signal:
+    first = held[0]
+    origin = issuer_origin(first.issuer_url) or "no address"
+    text = (
+        f"{_subject(held)} issued by “{first.issuer_name}” at {origin}. That name "
+        f"{RESEMBLING[how]} your trusted issuer “{trusted.name}” at {trusted.origin}, "
+        "yet it is a different issuer."
+    )
+    return Signal(Kind.LOOKALIKE_ISSUER, _owner(first), text, tuple(map(_link, held)))
+
+
+def _subject(held: list[Credential]) -> str:
+    """'“SQL Basics” was' or '3 credentials (“A”, “B”, “C”) were'."""
+    if len(held) == 1:
+        return f"“{_label(held[0])}” was"
+    names = ", ".join(f"“{_label(c)}”" for c in held[:NAMES_LISTED])
+    more = ", …" if len(held) > NAMES_LISTED else ""
+    return f"{len(held)} credentials ({names}{more}) were"
+
+
+def _bursts(
+    scope: peewee.ModelSelect,
+    issuers: dict[str, _Issuer],
+    trusted_keys: set[str],
+    now: datetime,
+) -> list[Signal]:
+    since = now - timedelta(days=NEW_ISSUER_DAYS)
+    new = {
+        key: seen
+        for key, seen in issuers.items()
+        if since <= seen.first_seen <= now and key not in trusted_keys
+    }
+    if not new:
+        return []
+    urls = {key for key in new if key.startswith(("http", "did:"))}
+    rows = scope.where(
+        Credential.issuer_url.in_(list(urls)) | Credential.issuer_name.in_(list(new))
+    )
+    grouped: dict[tuple[int, str], list[Credential]] = defaultdict(list)
+    for row in rows:
+        key = issuer_key(row.issuer_url, row.issuer_name)
+        if key in new:
+            grouped[(row.candidate.id, key)].append(row)
+    found = []
+    for (_, key), held in grouped.items():
+        seen = new[key]
+        if seen.this_week >= BURST_COUNT or len(held) >= BURST_ON_ONE_CANDIDATE:
+            found.append(_burst_signal(held, seen))
+    return found
+
+
+def _burst_signal(held: list[Credential], seen: _Issuer) -> Signal:
+    first = held[0]
+    issuer = first.issuer_name or issuer_origin(first.issuer_url)
+    text = (
+        f"{_subject(held)} issued by “{issuer}”, an issuer your organisation first saw on "
+        f"{seen.first_seen:%-d %b %Y}; {seen.this_week} of its badges were added this week."
+    )
+    return Signal(Kind.NEW_ISSUER_BURST, _owner(first), text, tuple(map(_link, held)))
