@@ -339,8 +339,9 @@ def _subject(held: list[Credential]) -> str:
     """'“SQL Basics” was' or '3 credentials (“A”, “B”, “C”) were'."""
     if len(held) == 1:
         return f"“{_label(held[0])}” was"
-    names = ", ".join(f"“{_label(c)}”" for c in held[:NAMES_LISTED])
-    more = ", …" if len(held) > NAMES_LISTED else ""
+    labels = list(dict.fromkeys(_label(c) for c in held))  # five copies of one badge: once
+    names = ", ".join(f"“{label}”" for label in labels[:NAMES_LISTED])
+    more = ", …" if len(labels) > NAMES_LISTED else ""
     return f"{len(held)} credentials ({names}{more}) were"
 
 

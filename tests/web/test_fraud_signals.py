@@ -366,3 +366,13 @@ def test_the_api_list_gives_signals_to_each_candidate(api: FlaskClient, org: Org
     kinds = {item["id"]: [s["kind"] for s in item["signals"]] for item in body["data"]}
     assert kinds[ada.id] == ["lookalike_issuer", "name_mismatch"]
     assert kinds[bo.id] == ["shared_email"]
+
+
+def test_the_credential_list_fragment_refreshes_the_warning_signs_out_of_band(
+    signed_in: FlaskClient, org: Organization
+) -> None:
+    """A badge that finishes verifying while the page is open brings its warning with it."""
+    ada, _, _ = _suspect(org)
+    fragment = signed_in.get(f"/candidates/{ada.id}/progress", headers={"HX-Request": "true"}).text
+    region = fragment.split('<div id="signals-region" hx-swap-oob="true">', 1)[1]
+    assert "“SQL Basics” names its holder “Grace Hopper”, not Ada Lovelace." in region
