@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from app.models import Candidate, Credential, ImportBatch, Organization, ProfileImport, User
-from app.ranking import Importance
+from app.ranking import Importance, Tier
 from app.services import candidates as candidate_service
 from app.services import custom_skills, intake
 from app.services import roles as role_service
@@ -20,6 +21,7 @@ from tests.e2e.conftest import LiveServer
 from tests.e2e.pages import SignInPage
 from tests.e2e.test_accessibility import blocking_violations
 from tests.support.ob2_builders import DEFAULT_EMAIL
+from tests.support.ranking_builders import build_credential
 from tests.support.test_issuer import Case, LocalIssuer
 
 pytestmark = pytest.mark.e2e
@@ -81,11 +83,13 @@ def _screens(issuer: LocalIssuer) -> list[str]:
         admin,
         SkillInput("Underwater robot maintenance", "ROV upkeep, subsea robotics servicing"),
     )
+    suspect = _suspect(organization, admin)
     return [
         "/",
         "/candidates/",
         f"/candidates/{grace.id}",
         f"/candidates/{_with_profile_links(organization).id}",
+        f"/candidates/{suspect.id}",
         f"/candidates/{grace.id}/edit",
         f"/candidates/{grace.id}/report",
         f"/credentials/{credentials[0].id}",
@@ -141,6 +145,40 @@ def _with_profile_links(organization: Organization) -> Candidate:
         detail="This Canvas Credentials (Badgr) collection is not public.",
     )
     return lin
+
+
+def _suspect(organization: Organization, admin: User) -> Candidate:
+    """A candidate with every kind of warning sign, in long names (fraud signals panel)."""
+    role_service.set_tier(
+        organization,
+        admin,
+        "https://academy.acme.example/issuer",
+        "Acme Cloud Academy",
+        Tier.TRUSTED,
+    )
+    suspect = candidate_service.create(
+        organization, "Mallory Featherstonehaugh-Longbottom", [DEFAULT_EMAIL]
+    )
+    site = "https://acme-cloud-academy-badges.example.net"
+    held = [
+        build_credential(
+            suspect,
+            f"Cloud architecture professional certification, level {n}",
+            [],
+            issuer="Acme Cloud Acadеmy",
+            issuer_url=f"{site}/issuers/x1/issuer.json",
+        ).id
+        for n in range(5)
+    ]
+    # Stored as verified already: the worker must not re-check these made-up links.
+    Credential.update(
+        source_url=f"{site}/assertions/cloud-architecture-professional.json",
+        next_check_at=datetime.now(UTC) + timedelta(days=30),
+    ).where(Credential.id.in_(held)).execute()
+    Credential.update(subject_name="Grace Brewster Murray Hopper").where(
+        Credential.id == held[0]
+    ).execute()
+    return suspect
 
 
 def _overflow(page: Page) -> str:

@@ -68,6 +68,10 @@ class CandidatePage:
     def status(self) -> Locator:
         return self.page.locator("#candidate-state")
 
+    def warning_signs(self) -> Locator:
+        """The fraud signals panel (absent when there are none)."""
+        return self.page.get_by_role("region", name="Warning signs")
+
     def expect_verdicts(self, verdicts: list[str]) -> None:
         """Wait until the credential rows, in order, show these verdicts."""
         rows = self.credential_rows()
