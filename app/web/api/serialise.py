@@ -28,9 +28,9 @@ def candidates(rows: list[Candidate], *, listing: bool = True) -> list[dict[str,
     signals = fraud.by_candidate(rows[0].organization_id, utcnow(), ids) if rows else {}
     return [
         {
-            **_candidate(
-                row, emails[row.id], [credential_summary(c) for c in held[row.id]], listing
-            ),
+            **_candidate(row, emails[row.id], listing),
+            "credentials": [credential_summary(c) for c in held[row.id]],
+            "url": url_for("api.show_candidate", candidate_id=row.id),
             "signals": [signal(s) for s in signals[row.id]],
         }
         for row in rows
@@ -41,9 +41,7 @@ def candidate(row: Candidate) -> dict[str, Any]:
     return candidates([row], listing=False)[0]
 
 
-def _candidate(
-    row: Candidate, emails: list[str], held: list[dict[str, Any]], listing: bool
-) -> dict[str, Any]:
+def _candidate(row: Candidate, emails: list[str], listing: bool) -> dict[str, Any]:
     return {
         "id": row.id,
         "name": row.name,
@@ -53,8 +51,6 @@ def _candidate(
         "state": row.state,
         "created_at": iso(row.created_at),
         "updated_at": iso(row.updated_at),
-        "credentials": held,
-        "url": url_for("api.show_candidate", candidate_id=row.id),
     }
 
 
