@@ -98,6 +98,7 @@ def process_due(
                 claim=claim.token,
                 unreachable_after=unreachable_after,
                 emails=progress.emails_of(credential_id),
+                names=progress.names_of(credential_id),
                 refresh_candidate=False,
             )
         except Exception:  # one bad credential must not stop the batch

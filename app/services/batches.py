@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from app.models import CandidateEmail, Credential
+from app.models import Candidate, CandidateEmail, Credential
 from app.services import candidates as candidate_service
 from app.services import prepared, wakeup
 
@@ -34,11 +34,22 @@ class BatchProgress:
         )
         for candidate_id, email in addresses.tuples():
             self._emails[candidate_id].append(email)
+        people = Candidate.select(Candidate.id, Candidate.name).where(
+            Candidate.id.in_(list(self._left))
+        )
+        self._names: dict[int, list[str]] = {
+            candidate_id: [name] for candidate_id, name in people.tuples() if name.strip()
+        }
 
     def emails_of(self, credential_id: int) -> list[str] | None:
         """The candidate's addresses; None for a credential not found when the batch loaded."""
         candidate_id = self._candidate_of.get(credential_id)
         return None if candidate_id is None else self._emails[candidate_id]
+
+    def names_of(self, credential_id: int) -> list[str] | None:
+        """The candidate's name(s); None for a credential not found when the batch loaded."""
+        candidate_id = self._candidate_of.get(credential_id)
+        return None if candidate_id is None else self._names.get(candidate_id, [])
 
     def finished(self, credential_id: int) -> None:
         """Record one credential done; recompute its candidate's state when first or last."""

@@ -235,14 +235,15 @@ def verify_credential(
     unreachable_after: timedelta = alerts.DEFAULT_UNREACHABLE_AFTER,
     emails: Sequence[str] | None = None,
     refresh_candidate: bool = True,
+    names: Sequence[str] | None = None,
 ) -> VerificationRun | None:
     """Verify one stored credential, append the run and raise any alert; None if not stored.
 
     With a `claim` token the result is stored only while that claim still holds the credential
     (checked in the same UPDATE): a worker paused past its lease, whose credential another
     worker has claimed and verified since, must not write its stale verdict over the newer one.
-    A worker passes the candidate's `emails` it loaded for the whole batch and refreshes the
-    candidate's state itself (`refresh_candidate=False`, see `batches.BatchProgress`).
+    A worker passes the candidate's `emails` and `names` it loaded for the whole batch and
+    refreshes the candidate's state itself (`refresh_candidate=False`, see `batches.BatchProgress`).
     """
     credential = statements.source_of(credential_id)
     if credential is None:
@@ -250,7 +251,14 @@ def verify_credential(
     started = utcnow()
     recorder = RecordingFetcher(fetcher)
     addresses = _emails(credential) if emails is None else emails
-    result = verify(_source(credential), fetcher=recorder, now=now or started, emails=addresses)
+    held_by = _names(credential) if names is None else names
+    result = verify(
+        _source(credential),
+        fetcher=recorder,
+        now=now or started,
+        emails=addresses,
+        names=held_by,
+    )
     image = _image(credential, result, recorder)
     try:
         with prepared.one_writer(), write_transaction():
@@ -286,6 +294,12 @@ def _emails(credential: Credential) -> list[str]:
         CandidateEmail.candidate == credential.candidate_id
     )
     return [email for (email,) in rows.tuples()]
+
+
+def _names(credential: Credential) -> list[str]:
+    """The candidate's name, which a course certificate page must show as its holder."""
+    rows = Candidate.select(Candidate.name).where(Candidate.id == credential.candidate_id)
+    return [name for (name,) in rows.tuples() if name.strip()]
 
 
 def _store_run(

@@ -17,6 +17,7 @@ from app.models import (
     VerificationRun,
 )
 from app.services import fraud, identity
+from app.verification.issuer_pages import FORMAT as ISSUER_PAGE
 from app.verification.result import Verdict
 
 LIMIT = 50  # items shown per group; the count is always the whole number
@@ -222,6 +223,7 @@ def _not_a_badge(organization: Organization | int) -> Group:
     odd = _credentials(organization).where(
         (Credential.status == CredentialStatus.DONE.value)
         & (Credential.verdict == Verdict.UNSUPPORTED.value)
+        & ~((Credential.format == ISSUER_PAGE) & (Credential.recipient == "matched"))
     )
     items = [
         Item(c.candidate.id, c.candidate.name, f"“{_name(c)}” cannot be checked.", c.id)

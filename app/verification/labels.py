@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.verification.issuer_pages import ASSURANCE_LABEL
+from app.verification.issuer_pages import FORMAT as ISSUER_PAGE
 from app.verification.result import Verdict
 
 
@@ -26,6 +28,7 @@ class Format(StrEnum):
     CLR2_JWT = "clr2-jwt"
     IMAGE = "image"
     HTML = "html"
+    ISSUER_PAGE = ISSUER_PAGE
     UNKNOWN = "unknown"
 
 
@@ -40,6 +43,7 @@ FORMAT_LABELS: Mapping[Format, str] = {
     Format.CLR2_JWT: "Comprehensive Learner Record 2.0, as a JWT",
     Format.IMAGE: "badge image",
     Format.HTML: "web page",
+    Format.ISSUER_PAGE: "course certificate page on the issuer's site",
     Format.UNKNOWN: "unknown format",
 }
 
@@ -87,3 +91,9 @@ def verdict_label(value: str | None) -> str:
 def verdict_phrase(value: str | None) -> str:
     found = verdict_words(value)
     return found.phrase if found else "not checked"
+
+
+def assurance_label(value: str | None) -> str | None:
+    """What a result can and cannot show, where its verdict word would mislead: an issuer's
+    certificate page is "unsupported" as a credential, yet its site vouched for something."""
+    return ASSURANCE_LABEL if value == Format.ISSUER_PAGE else None

@@ -8,6 +8,8 @@
 - "ob3": a W3C Verifiable Credential (Open Badges 3.0, CLR 2.0), checked by app.verification.ob3
 - "image": an image with no readable badge baked in
 - "html": a web page that does not map to a machine-readable badge
+- "issuer-page": a course certificate page (Coursera, edX, ...), low-assurance evidence, never
+  `verified` (app.verification.issuer_page_check)
 - "unknown": anything else
 A badge baked into a PNG or SVG keeps the format of its payload; a "baked" check says so.
 """
@@ -21,9 +23,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from app.verification import jws, providers
+from app.verification import issuer_pages, jws, providers
 from app.verification.detect import JsonError, Kind, describe_file, parse_json, sniff
 from app.verification.fetcher import Fetcher, FetchResponse
+from app.verification.issuer_page_check import check_page
 from app.verification.limits import Cancelled
 from app.verification.ob2 import hosted, legacy, signed
 from app.verification.ob2.documents import fetch, is_web_url
@@ -42,12 +45,27 @@ NOT_A_CREDENTIAL = "not a digital badge or credential"
 
 
 def verify(
-    source: Source, *, fetcher: Fetcher, now: datetime, emails: Sequence[str] = ()
+    source: Source,
+    *,
+    fetcher: Fetcher,
+    now: datetime,
+    emails: Sequence[str] = (),
+    names: Sequence[str] = (),
 ) -> VerificationResult:
-    """Verify a credential given as a URL or as bytes; never raises for bad input."""
+    """Verify a credential given as a URL or as bytes; never raises for bad input.
+
+    `names` are the candidate's names, compared with the holder a certificate page names
+    (empty: that recipient check is skipped).
+    """
     started = time.perf_counter()
     with Prefetching(fetcher) as ahead:
-        session = Session(source.target, ahead, now, tuple(e for e in emails if e.strip()))
+        session = Session(
+            source.target,
+            ahead,
+            now,
+            tuple(e for e in emails if e.strip()),
+            tuple(n.strip() for n in names if n.strip()),
+        )
         result = _checked(session, source)
     return replace(result, elapsed_ms=(time.perf_counter() - started) * 1000)
 
@@ -81,6 +99,9 @@ def _from_url(session: Session, url: str) -> VerificationResult:
         session.halt(
             "fetch", "not a web address Skillproof can fetch (only http and https)", Verdict.INVALID
         )
+    page = issuer_pages.recognise(url)
+    if page is not None:
+        return check_page(session, page)
     mapped = providers.match(url)
     if mapped and mapped.url != url:
         session.passed(

@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.db import unavailable
 from app.services import accounts, rate_limits  # noqa: F401  (registers database:// for limits)
+from app.verification.issuer_pages import ASSURANCE_LABEL
 from app.verification.labels import VERDICT_WORDS, format_label, verdict_label
 from app.web import inputs
 from app.web.api import errors as api_errors
@@ -60,6 +61,7 @@ def init_web(app: Flask) -> None:
 def _register_words(app: Flask) -> None:
     """Verdicts and formats in words, from the one table (app/verification/labels.py)."""
     app.jinja_env.globals["verdict_text"] = {v.value: w.label for v, w in VERDICT_WORDS.items()}
+    app.jinja_env.globals["issuer_page_label"] = ASSURANCE_LABEL
     app.jinja_env.filters["verdict_label"] = verdict_label
     app.jinja_env.filters["format_label"] = format_label
 

@@ -322,11 +322,13 @@ def update(candidate_id: int) -> Response:
     try:
         emails = candidate_service.parse_emails(form["emails"])
         before = set(candidate_service.emails_of(candidate))
+        old_name = candidate.name
         candidate_service.update(candidate, form["name"], emails, form["notes"])
     except CandidateError as error:
         context = {"candidate": candidate, "form": form, "errors": {"form": str(error)}}
         return render("candidates/edit.html", "content", status=422, **context)
-    if set(emails) != before:
+    # A certificate page is judged by the name it shows, a badge by the address it names.
+    if set(emails) != before or candidate.name != old_name:
         from app.services.verification import recheck_recipients
 
         recheck_recipients(candidate, user=current_user._get_current_object())

@@ -39,6 +39,7 @@ CHECK_TITLES = {
     "recipient": "Recipient",
     "image": "Badge image",
     "endorsement": "Endorsements",
+    "issuer-page": "Certificate page on the issuer's site",
 }
 
 # (pattern in the verifier's detail, what a recruiter reads instead)
@@ -115,4 +116,8 @@ def verdict_reason(verdict: str | None, checks: list[dict[str, Any]]) -> str:
         NOT_A_BADGE in detail or "not a digital badge" in detail for detail in failed
     ):
         return "not_a_badge"
+    if verdict == "unsupported" and any(
+        c.get("id") == "issuer-page" and c.get("outcome") == "pass" for c in checks
+    ):
+        return "issuer_page"
     return ""

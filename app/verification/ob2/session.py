@@ -34,6 +34,7 @@ class Session:
     fetcher: Fetcher
     now: datetime
     emails: Sequence[str] = ()
+    names: Sequence[str] = ()  # the candidate's names, for pages that name their holder
     format: str = "unknown"
     checks: list[Check] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)

@@ -99,13 +99,15 @@ def update_candidate(candidate_id: int) -> Response:
     archived = fields.boolean("archived")
     fields.check()
     before = candidate_service.emails_of(candidate)
+    old_name = candidate.name
     candidate_service.update(
         candidate,
         candidate.name if name is None else name,
         before if emails is None else emails,
         candidate.notes if notes is None else notes,
     )
-    if emails is not None and set(emails) != set(before):
+    renamed = candidate.name != old_name
+    if renamed or (emails is not None and set(emails) != set(before)):
         verification.recheck_recipients(candidate, trigger="api")
     if archived is not None:
         candidate_service.set_archived(candidate, archived)

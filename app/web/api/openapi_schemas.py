@@ -6,6 +6,7 @@ from typing import Any
 
 from app.models import CandidateState
 from app.services import fraud
+from app.verification.issuer_pages import ASSURANCE_LABEL
 from app.verification.result import Verdict
 from app.web.api.errors import CODES
 
@@ -217,6 +218,12 @@ def schemas() -> dict[str, Schema]:
                     "description": "The last good verdict, kept while the issuer is unreachable.",
                 },
                 "format": STRING,
+                "assurance": {
+                    "type": ["string", "null"],
+                    "description": "Set where the verdict word would mislead: an issuer's "
+                    "certificate page (format `issuer-page`) is shown as "
+                    f"“{ASSURANCE_LABEL}” instead of `unsupported`.",
+                },
                 "issuer": obj({"name": STRING, "url": STRING}),
                 "achievement": obj({"name": STRING, "type": STRING}),
                 "issued_on": WHEN_OR_NULL,

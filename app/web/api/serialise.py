@@ -11,6 +11,7 @@ from app.models import Candidate, Credential, VerificationRun, utcnow
 from app.services import candidates as candidate_service
 from app.services import fraud, ownership, verification
 from app.services.candidates import MAX_NOTES
+from app.verification.labels import assurance_label
 from app.web.api.common import iso
 
 LIST_TEXT_CHARS = MAX_NOTES  # the longest text a list embeds per field
@@ -76,6 +77,7 @@ def credential_summary(row: Credential) -> dict[str, Any]:
         "verdict": row.verdict,
         "stale": bool(row.stale),
         "format": row.format,
+        "assurance": assurance_label(row.format),
         "issuer": {"name": row.issuer_name, "url": _bounded(row.issuer_url)},
         "achievement": {"name": row.achievement_name, "type": row.achievement_type},
         "issued_on": iso(row.issued_on),
