@@ -55,6 +55,7 @@ class Organization(BaseModel):
     time_zone = peewee.CharField(max_length=64, default="UTC")
     created_at = UTCDateTimeField(default=utcnow)
     evidence_revision = peewee.BigIntegerField(default=0)  # bumped when ranking evidence changes
+    count_issuer_pages = peewee.BooleanField(default=False)  # migration 017: ranking policy
 
     @classmethod
     def by_slug(cls, slug: str) -> Self | None:

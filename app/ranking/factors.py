@@ -50,9 +50,8 @@ def factors(
     as_if_proven: bool = False,
 ) -> Factors:
     """How much `evidence` proves `requirement`; `as_if_verified`/`as_if_proven` price a fix."""
-    verified = as_if_verified or evidence.verified
     return Factors(
-        verified=1.0 if verified else 0.0,
+        verified=1.0 if as_if_verified else policy.assurance(evidence),
         trust=policy.tier(evidence.tier),
         stale=policy.stale if evidence.stale and not as_if_verified else 1.0,
         recency=recency(evidence.issued_on, requirement.recency_months, policy, now),

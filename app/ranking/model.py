@@ -80,10 +80,19 @@ class Evidence:
     claims: tuple[SkillClaim, ...] = ()
     members: tuple[int, ...] = field(default=())  # for a stack: the credentials it used
     ownership: Ownership = Ownership.UNCHECKED
+    # A course certificate page on the issuer's own site that names this candidate: never
+    # verified, counted only at the organisation's `Policy.issuer_pages` factor.
+    issuer_page: bool = False
 
     @property
     def verified(self) -> bool:
         return self.verdict == "verified"
+
+    @property
+    def naming_issuer_page(self) -> bool:
+        """An issuer page that (still) names the candidate: its verdict is `unsupported`, the
+        word for every issuer page; revoked, mismatched or gone it is nothing."""
+        return self.issuer_page and self.verdict == "unsupported"
 
     def skill_ids(self) -> frozenset[int]:
         return frozenset(claim.skill_id for claim in self.claims)

@@ -28,6 +28,7 @@ class SkillRow:
     points: float  # contribution to the 0-100 score
     max_points: float
     flags: tuple[Evidence, ...] = ()  # revoked or someone else's credentials claiming the skill
+    uncounted: tuple[Evidence, ...] = ()  # issuer pages claiming it, left out by the policy
 
     @property
     def strength(self) -> float:
@@ -132,16 +133,21 @@ def _row(
     best: tuple[float, int, Evidence, SkillClaim, Factors] | None = None
     pairs = pool.get(requirement.skill_id, ())
     flags = tuple(dict.fromkeys(item for item, _ in pairs if item.verdict in RED_FLAG_VERDICTS))
+    uncounted = tuple(
+        dict.fromkeys(
+            item for item, _ in pairs if item.naming_issuer_page and not policy.counts_issuer_pages
+        )
+    )
     for item, claim in pairs:
         found = factors(item, claim, requirement, policy, now)
         key = (found.strength, -item.credential_id)
         if best is None or key > (best[0], best[1]):
             best = (found.strength, -item.credential_id, item, claim, found)
     if best is None or best[0] <= 0:
-        return SkillRow(requirement, None, None, None, 0.0, max_points, flags)
+        return SkillRow(requirement, None, None, None, 0.0, max_points, flags, uncounted)
     _, _, item, claim, found = best
     points = max_points * found.strength
-    return SkillRow(requirement, item, claim, found, points, max_points, flags)
+    return SkillRow(requirement, item, claim, found, points, max_points, flags, uncounted)
 
 
 def rank(scores: Iterable[CandidateScore], profile: Profile) -> list[CandidateScore]:

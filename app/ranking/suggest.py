@@ -87,6 +87,11 @@ def _kind(item: Evidence, policy: Policy) -> str:
 
 
 def _text(kind: str, item: Evidence, requirement: Requirement) -> str:
+    if item.naming_issuer_page:
+        return (
+            f"Ask for a verifiable credential in place of the issuer page {item.name}"
+            f" ({requirement.name})"
+        )
     if kind == "renew":
         return f"Renew the expired {item.name} ({requirement.name})"
     if kind == "prove":

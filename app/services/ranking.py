@@ -45,6 +45,7 @@ from app.services.accounts import audit
 from app.services.exports import safe_cell
 from app.services.issuer_identity import identity_of
 from app.services.ownership import Belonging
+from app.verification.issuer_pages import FORMAT as ISSUER_PAGE
 
 CACHE_SIZE = 16
 
@@ -196,10 +197,7 @@ def compute(role: RoleProfile, state: DataState, now: datetime) -> RoleRanking:
     """Load every candidate's evidence and score it against the role profile."""
     organization = role.organization_id
     evidence, names = load_evidence(organization)
-    policy = Policy(
-        tier_factors=role_service.tier_factors(organization),
-        unproven=role_service.unproven_factor(organization),
-    )
+    policy = role_service.ranking_policy(organization)
     profile = profile_of(role)
     stacks = stack_rules(organization)
     people = (
@@ -303,6 +301,7 @@ def load_evidence(
             Credential.recipient,
             Credential.recipient_identity,
             Credential.subject_id,
+            Credential.format,
         )
         .join(Candidate)
         .where(Candidate.archived == False)  # noqa: E712
@@ -315,7 +314,10 @@ def load_evidence(
     # Raw rows: peewee's per-value conversion would double the time at 100,000 credentials.
     for row in Credential._meta.database.execute(query):
         cid, candidate, name, issuer, issuer_url, verdict, stale, issued, expires, skills = row[:10]
-        belonging = ownership.state_of(*row[10:], proofs.get(candidate, ()))
+        recipient, recipient_identity, subject_id, kind = row[10:]
+        belonging = ownership.state_of(
+            recipient, recipient_identity, subject_id, proofs.get(candidate, ())
+        )
         names[cid] = _normalised(name)
         tier = tiers.get(role_service.issuer_key(issuer_url, issuer), Tier.UNKNOWN)
         evidence[candidate].append(
@@ -332,6 +334,7 @@ def load_evidence(
                 expires=_utc(expires),
                 claims=resolver.claims(skills),
                 ownership=OWNERSHIP.get(belonging, Ownership.UNCHECKED),
+                issuer_page=kind == ISSUER_PAGE and recipient == "matched",
             )
         )
     return evidence, names

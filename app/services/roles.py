@@ -23,7 +23,8 @@ from app.models import (
     User,
     utcnow,
 )
-from app.ranking import Importance, Tier
+from app.ranking import Importance, Policy, Tier
+from app.ranking.policy import ISSUER_PAGE_FACTOR
 from app.ranking.taxonomy import normalise
 from app.services.accounts import audit
 
@@ -279,6 +280,37 @@ def unproven_factor(organization: Organization | int) -> float:
     """Read only; 1.0 (count unproven credentials in full) for an organisation without settings."""
     settings = RankingSettings.of(organization).first() or RankingSettings()
     return min(1.0, max(0.0, float(settings.unproven)))
+def set_issuer_pages(organization: Organization, actor: User, counted: bool) -> bool:
+    """Count issuers' certificate pages in rankings (at ISSUER_PAGE_FACTOR) or not; whether
+    anything changed (an unchanged setting is not audited again)."""
+    with write_transaction():
+        current = Organization.get_by_id(organization.id)
+        if bool(current.count_issuer_pages) == counted:
+            return False
+        Organization.update(count_issuer_pages=counted).where(
+            Organization.id == organization.id
+        ).execute()
+        organization.count_issuer_pages = counted
+        detail = f"counted at {ISSUER_PAGE_FACTOR:.0%}" if counted else "not counted"
+        audit(organization, actor, "ranking.issuer_pages_set", "issuer pages", detail)
+        touch(organization)
+    return True
+
+
+def ranking_policy(organization: Organization | int) -> Policy:
+    """The organisation's scoring policy: tier factors, the share unproven credentials count
+    for, and whether issuer pages count."""
+    org_id = organization.id if isinstance(organization, Organization) else organization
+    counted = (
+        Organization.select(Organization.count_issuer_pages)
+        .where(Organization.id == org_id)
+        .scalar()
+    )
+    return Policy(
+        tier_factors=tier_factors(org_id),
+        unproven=unproven_factor(org_id),
+        issuer_pages=ISSUER_PAGE_FACTOR if counted else 0.0,
+    )
 
 
 def tier_factors(organization: Organization | int) -> dict[Tier, float]:

@@ -1,4 +1,4 @@
-"""Organisation settings: users and their roles, API tokens (admins only)."""
+"""Organisation settings: users and their roles, API tokens, webhook, ranking policy (admins)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from flask import Blueprint, Response, abort, current_app, redirect, request, ur
 from flask_login import current_user
 
 from app.models import ApiScope, ApiToken, Role, User
+from app.ranking.policy import ISSUER_PAGE_FACTOR
 from app.services import accounts, api_tokens, org_webhooks
+from app.services import roles as role_service
 from app.web.auth import admin_only
 from app.web.htmx import htmx, render
 
@@ -173,3 +175,32 @@ def remove_webhook() -> Response:
     if htmx:
         return _webhook_page()
     return cast(Response, redirect(url_for("settings.webhook"), code=303))
+
+
+def _ranking_page(saved: bool | None = None) -> Response:
+    organization = current_user.organization
+    return render(
+        "settings/ranking.html",
+        "ranking_panel",
+        counted=bool(organization.count_issuer_pages),
+        factor=ISSUER_PAGE_FACTOR,
+        saved=saved,
+    )
+
+
+@bp.get("/ranking")
+@admin_only
+def ranking() -> Response:
+    """The organisation's ranking policy: whether issuers' certificate pages count."""
+    return _ranking_page()
+
+
+@bp.post("/ranking")
+@admin_only
+def save_ranking() -> Response:
+    """Count issuers' certificate pages in rankings, or stop counting them (audited)."""
+    counted = request.form.get("count_issuer_pages") == "1"
+    changed = role_service.set_issuer_pages(current_user.organization, current_user, counted)
+    if htmx:
+        return _ranking_page(saved=changed)
+    return cast(Response, redirect(url_for("settings.ranking"), code=303))

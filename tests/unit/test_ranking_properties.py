@@ -22,12 +22,14 @@ from app.ranking import (
     rank,
     score_candidate,
 )
+from app.ranking.policy import ISSUER_PAGE_FACTOR
 from app.ranking.stacks import apply_stacks
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 SKILLS = list(range(1, 7))
-VERDICTS = ["verified", "revoked", "expired", "invalid", "unreachable", None]
-POLICY = Policy()
+VERDICTS = ["verified", "revoked", "expired", "invalid", "unreachable", "unsupported", None]
+# Issuer pages counted at half: the properties must hold with them in play, too.
+POLICY = Policy(issuer_pages=ISSUER_PAGE_FACTOR)
 
 requirements = st.lists(
     st.builds(
@@ -82,6 +84,7 @@ def evidence_lists(draw: st.DrawFn, candidate_id: int = 1, first_id: int = 1) ->
                 ),
                 claims=tuple(claims),
                 ownership=draw(st.sampled_from(list(Ownership))),
+                issuer_page=draw(st.booleans()),
             )
         )
     return items

@@ -126,6 +126,12 @@ def schemas() -> dict[str, Schema]:
                             "mapped_by": STRING,
                             "level": STRING,
                             "stack_members": {"type": "array", "items": INTEGER},
+                            "assurance": {
+                                "type": ["string", "null"],
+                                "description": "Set for an issuer's certificate page, which "
+                                "counts only when the organisation's policy says so, at half "
+                                "the weight (its `verified` factor is then 0.5).",
+                            },
                         }
                     )
                 ),

@@ -10,6 +10,7 @@ from app.models import RoleProfile
 from app.ranking import CandidateScore, SkillRow
 from app.services import ranking as ranking_service
 from app.services import roles as role_service
+from app.verification.issuer_pages import ASSURANCE_LABEL
 from app.web.api import bp
 from app.web.api.common import iso, org_id, owned, page_args, paginated
 
@@ -124,6 +125,7 @@ def _row(row: SkillRow) -> dict[str, Any]:
             "mapped_by": claim.method if claim else "",
             "level": claim.level if claim else "",
             "stack_members": list(evidence.members),
+            "assurance": ASSURANCE_LABEL if evidence.naming_issuer_page else None,
         },
         "factors": row.factors.as_dict() if row.factors else None,
     }
