@@ -14,6 +14,7 @@ from app.services import candidates as candidate_service
 from app.services import identity, ownership, receipts, verification
 from app.services import roles as role_service
 from app.services.issuer_identity import IssuerIdentity, identity_of
+from app.verification.issuer_pages import FORMAT as ISSUER_PAGE
 from app.web import wording
 from app.web.auth import can_change
 from app.web.htmx import render, see_other
@@ -59,6 +60,12 @@ def _context(credential: Credential) -> dict[str, Any]:
         "skills": [s for s in skills if s.get("kind") != "tag"],
         "tags": [s["name"] for s in skills if s.get("kind") == "tag"],
         "runs": runs,
+        # An issuer page's runs carry its assurance label, not "Unsupported format".
+        "run_reasons": {
+            run.id: wording.verdict_reason(run.verdict, json.loads(run.result_json)["checks"])
+            for run in runs
+            if run.format == ISSUER_PAGE
+        },
         "has_image": verification.has_image(credential),
         "belonging": ownership.belonging_of([credential])[credential.id],
     }

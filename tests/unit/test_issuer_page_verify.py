@@ -45,7 +45,7 @@ def test_a_page_naming_the_candidate_is_unsupported_with_a_passing_issuer_page_c
     result = _verify(hosts, names=("ada  LOVELACE",))
     assert result.verdict is Verdict.UNSUPPORTED
     assert result.format == FORMAT
-    assert result.checks[0].id == "fetch"
+    assert result.checks[0].id == "issuer-page"
     assert _check(result, "issuer-page") == (
         Outcome.PASS,
         "reachable on www.coursera.org and names ada  LOVELACE and 'Machine Learning'",

@@ -10,6 +10,7 @@ import pytest
 
 from app.verification import jws
 from app.verification.baked import OB2_KEYWORD, OB3_KEYWORD
+from app.verification.issuer_pages import ASSURANCE_LABEL, HOSTS
 from app.verification.ob3 import vcjwt, verify_vc
 from app.verification.ob3.dids import DID_METHODS
 from app.verification.ob3.errors import Failure
@@ -47,6 +48,7 @@ def test_the_table_has_exactly_the_rows_this_test_checks() -> None:
         "Open Badges 3.0, CLR 2.0, W3C VC 1.1/2.0",
         "baked images",
         "recipients",
+        "issuer certificate pages",
     ]
 
 
@@ -111,3 +113,9 @@ def test_the_not_a_credential_promise_is_the_verifiers_words() -> None:
     from app.verification.verify import NOT_A_CREDENTIAL
 
     assert f'"{NOT_A_CREDENTIAL}"' in " ".join(NOT_SUPPORTED.split())
+
+
+def test_issuer_pages_row_lists_exactly_the_hosts_recognised_and_their_label() -> None:
+    row = ROWS["issuer certificate pages"]
+    assert _ticked(row) - {"verified", "unsupported", "recipient_mismatch"} == set(HOSTS)
+    assert f'"{ASSURANCE_LABEL}"' in row

@@ -17,6 +17,7 @@ RESULT: dict[str, Any] = {
     "target": BADGE,
     "verdict": "verified",
     "format": "ob2-hosted",
+    "assurance": None,
     "checks": CHECKS,
     "recipient": "matched",
     "recipient_detail": "ada@example.com",
@@ -71,6 +72,7 @@ CREDENTIAL_SUMMARY: dict[str, Any] = {
     "verdict": None,
     "stale": False,
     "format": "",
+    "assurance": None,
     "issuer": {"name": "", "url": ""},
     "achievement": {"name": "", "type": ""},
     "issued_on": None,
@@ -107,6 +109,7 @@ CREDENTIAL: dict[str, Any] = {
     "status": "done",
     "verdict": "verified",
     "format": "ob2-hosted",
+    "assurance": None,
     "issuer": {"name": "Example Academy", "url": "https://academy.example"},
     "achievement": {"name": "SQL Analytics", "type": "BadgeClass"},
     "issued_on": "2025-03-14T00:00:00+00:00",
@@ -138,7 +141,7 @@ CREDENTIAL: dict[str, Any] = {
 }
 RANKING: dict[str, Any] = {
     "role_id": 2,
-    "policy_version": "2026.12-1",
+    "policy_version": "2026.12-3",
     "computed_at": WHEN,
     "data": [
         {
@@ -169,6 +172,7 @@ RANKING: dict[str, Any] = {
                         "mapped_by": "uri",
                         "level": "",
                         "stack_members": [],
+                        "assurance": None,
                     },
                     "factors": {
                         "verified": 1.0,
