@@ -280,6 +280,8 @@ def unproven_factor(organization: Organization | int) -> float:
     """Read only; 1.0 (count unproven credentials in full) for an organisation without settings."""
     settings = RankingSettings.of(organization).first() or RankingSettings()
     return min(1.0, max(0.0, float(settings.unproven)))
+
+
 def set_issuer_pages(organization: Organization, actor: User, counted: bool) -> bool:
     """Count issuers' certificate pages in rankings (at ISSUER_PAGE_FACTOR) or not; whether
     anything changed (an unchanged setting is not audited again)."""

@@ -26,16 +26,22 @@ def coursera(name: str = "Ada Lovelace", course: str = "Machine Learning") -> by
         '"Course:abc":{"__typename":"Course_Course","id":"Gtv4Xb1-EeS-ViIACwYKVQ",'
         f'"slug":"machine-learning","name":{json.dumps(course)}}}}}'
     )
+    description = escape(
+        f"This certificate above verifies that {name} successfully completed the course"
+        f" {course} on Coursera"
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head>
 <meta charset="utf-8">
 <title>Coursera | Online Courses &amp; Credentials From Top Educators</title>
 <meta property="og:title" content="Completion Certificate for {escape(course)}">
-<meta property="og:description" content="This certificate above verifies that {escape(name)} successfully completed the course {escape(course)} on Coursera">
+<meta property="og:description" content="{description}">
 </head><body>
 <div id="root"><main>
 <h1>Course Certificate</h1>
-<p><span data-e2e="learner-name">{escape(name)}</span>'s account is verified. Coursera certifies their successful completion of <a href="/learn/machine-learning">{escape(course)}</a></p>
+<p><span data-e2e="learner-name">{escape(name)}</span>'s account is verified.
+Coursera certifies their successful completion of
+<a href="/learn/machine-learning">{escape(course)}</a></p>
 </main></div>
 <script>window.__APOLLO_STATE__ = {state};</script>
 <script src="https://d3njjcbhbojbot.cloudfront.net/webapps/r2-builds/main.js"></script>
