@@ -26,10 +26,12 @@ from app.models import (
     VerificationRun,
     utcnow,
 )
+from app.services import ownership
 from app.services import ranking as ranking_service
 from app.services import roles as role_service
 from app.services.accounts import audit
 from app.services.candidates import CandidateError
+from app.services.ownership import BelongsTo
 
 SALT = "skillproof.share-link"
 DURATIONS = {1: "1 day", 7: "7 days", 30: "30 days"}
@@ -40,6 +42,7 @@ class CredentialEvidence:
     credential: Credential
     checks: list[dict[str, str]]
     checked_at: datetime | None
+    belonging: BelongsTo | None = None
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,14 @@ def evidence_of(candidate: Candidate) -> list[CredentialEvidence]:
     for run in runs:
         latest[run.credential_id] = run
     evidence = []
+    belonging = ownership.belonging_of(credentials)
     for credential in credentials:
         run = latest.get(credential.id)
         checks = json.loads(run.result_json).get("checks", []) if run else []
-        evidence.append(CredentialEvidence(credential, checks, run.finished_at if run else None))
+        finished = run.finished_at if run else None
+        evidence.append(
+            CredentialEvidence(credential, checks, finished, belonging.get(credential.id))
+        )
     return evidence
 
 

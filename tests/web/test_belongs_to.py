@@ -130,3 +130,12 @@ def test_the_api_gives_belongs_to_with_the_date_proven(
     assert body["belongs_to"]["state"] == "proven"
     assert body["belongs_to"]["detail"] == f"{ADDRESS} confirmed by a one-time code"
     assert body["belongs_to"]["proven_at"].startswith(utcnow().date().isoformat())
+
+
+def test_the_evidence_report_says_proven_or_matched(signed_in: FlaskClient, ada: Candidate) -> None:
+    _matched(ada)
+    report = _text(signed_in.get(f"/candidates/{ada.id}/report").text)
+    assert f"Belongs to Matched to {ADDRESS}; not proven by the candidate" in report
+    _prove(ada)
+    report = _text(signed_in.get(f"/candidates/{ada.id}/report").text)
+    assert f"Belongs to ✔ Proven: {ADDRESS} confirmed by a one-time code on" in report
