@@ -34,8 +34,7 @@ from app.models import (
 from app.services import candidates as candidate_service
 from app.services import ownership, webhooks
 from app.services.accounts import audit
-from app.services.candidates import EMAIL_PATTERN
-from app.services.verification import recheck_recipients
+from app.services.verification import recheck_recipients, requeue
 from app.verification.recipient import AwardedEmail
 
 log = logging.getLogger(__name__)
@@ -47,7 +46,12 @@ COOL_DOWN = timedelta(seconds=60)
 WINDOW = timedelta(hours=1)
 SENDS_PER_ADDRESS = 5  # per hour, whoever asks: nobody can flood an inbox with codes
 SENDS_PER_CANDIDATE = 10  # per hour, over all their addresses
-MAX_ADDRESS = 320
+MAX_ADDRESS = 254
+# Stricter than the address book's pattern: a code goes to this address in a To header, and an
+# address a badge names is attacker-written ("boss,me@evil.example" must not reach two inboxes).
+DELIVERABLE = re.compile(
+    r"[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+"
+)
 
 
 class ProofError(Exception):
@@ -55,8 +59,10 @@ class ProofError(Exception):
 
     def __init__(self, message: str, reason: str, attempts_left: int | None = None) -> None:
         super().__init__(message)
-        self.reason = reason  # not_allowed | unavailable | cool_down | too_many | wrong |
-        self.attempts_left = attempts_left  # expired | no_code | malformed | not_sent
+        # not_allowed | checking | unavailable | cool_down | too_many | not_sent |
+        # wrong | expired | no_code | malformed
+        self.reason = reason
+        self.attempts_left = attempts_left
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,21 @@ def available(settings: Settings) -> bool:
 
 def awarded_by_credential(candidate: Candidate) -> dict[int, tuple[str, tuple[AwardedEmail, ...]]]:
     """Each credential's name and the e-mail identities its latest verification read from it."""
+    return {
+        credential_id: (name, _awarded(result))
+        for credential_id, name, result in _latest_results(candidate)
+    }
+
+
+def _awarded(result: dict[str, object]) -> tuple[AwardedEmail, ...]:
+    stored = result.get("awarded_to")
+    items = stored if isinstance(stored, list) else []
+    awarded = (AwardedEmail.from_dict(item) for item in items)
+    return tuple(item for item in awarded if item is not None)
+
+
+def _latest_results(candidate: Candidate) -> list[tuple[int, str, dict[str, object]]]:
+    """(credential id, name, latest result) for each of the candidate's checked credentials."""
     credentials = Credential.select(Credential.id).where(Credential.candidate == candidate)
     latest = (
         VerificationRun.select(peewee.fn.MAX(VerificationRun.id))
@@ -135,14 +156,13 @@ def awarded_by_credential(candidate: Candidate) -> dict[int, tuple[str, tuple[Aw
         .where(VerificationRun.id.in_(latest))
         .tuples()
     )
-    found: dict[int, tuple[str, tuple[AwardedEmail, ...]]] = {}
+    found = []
     for credential_id, result_json, name in rows:
         try:
-            stored = json.loads(result_json).get("awarded_to") or []
-        except (ValueError, AttributeError):
-            stored = []
-        awarded = (AwardedEmail.from_dict(item) for item in stored if isinstance(item, dict))
-        found[credential_id] = (name or "A badge", tuple(a for a in awarded if a is not None))
+            result = json.loads(result_json)
+        except ValueError:
+            result = None
+        found.append((credential_id, name or "A badge", result if isinstance(result, dict) else {}))
     return found
 
 
@@ -155,9 +175,9 @@ def overview(candidate: Candidate, now: datetime | None = None) -> Overview:
     for name, identities in awarded.values():
         hashed += any(item.hashed for item in identities)
         for item in identities:
-            if item.address and EMAIL_PATTERN.match(item.address):
+            if item.address and deliverable(item.address):
                 badges.setdefault(item.address, []).append(name)
-    on_file = candidate_service.emails_of(candidate)
+    on_file = [a for a in candidate_service.emails_of(candidate) if deliverable(a)]
     proven = _proven(candidate)
     for address in proven:  # a hashed badge's address, proven and since on file
         badges.setdefault(address, [])
@@ -181,18 +201,39 @@ def overview(candidate: Candidate, now: datetime | None = None) -> Overview:
 def accepted_address(candidate: Candidate, typed: str) -> str:
     """The normalised address if the candidate may prove it, else a ProofError saying why."""
     address = normalise_email(typed or "")[:MAX_ADDRESS]
-    if not EMAIL_PATTERN.match(address):
+    if not deliverable(address):
         raise ProofError("Enter an e-mail address, like name@example.com.", "not_allowed")
     if any(item.address == address for item in overview(candidate).addresses):
         return address
-    awarded = [item for _, items in awarded_by_credential(candidate).values() for item in items]
-    if hashed_match(address, awarded):
+    results = _latest_results(candidate)
+    if hashed_match(address, [item for _, _, result in results for item in _awarded(result)]):
         return address
+    if _recheck_older(candidate, [cid for cid, _, result in results if "awarded_to" not in result]):
+        raise ProofError(
+            "Some of your badges were checked before Skillproof kept the hidden addresses they "
+            "were sent to. They are being checked again now: try again in a minute.",
+            "checking",
+        )
     raise ProofError(
         "None of your badges is awarded to that address, so there is nothing to prove with it. "
         "Check its spelling: it must be the address the issuer sent the badge to.",
         "not_allowed",
     )
+
+
+def _recheck_older(candidate: Candidate, credential_ids: list[int]) -> bool:
+    """Queue the settled credentials whose last result predates `awarded_to`; whether any is
+    (still) being checked, so the candidate is told to wait instead of "not yours"."""
+    older = Credential.select().where(Credential.id.in_(credential_ids))
+    for credential in older:
+        if not credential.pending:
+            requeue(credential)
+    return bool(credential_ids)
+
+
+def deliverable(address: str) -> bool:
+    """Whether a code may be sent to this (normalised) address."""
+    return len(address) <= MAX_ADDRESS and DELIVERABLE.fullmatch(address) is not None
 
 
 def _proven(candidate: Candidate) -> dict[str, datetime]:
@@ -244,13 +285,13 @@ def send_code(
     except (OSError, smtplib.SMTPException) as error:
         log.warning("proof code e-mail for candidate %s failed: %s", candidate.id, error)
         EmailChallenge.delete().where(EmailChallenge.id == challenge.id).execute()
-        _audit(candidate, "email_proof.failed", address)
+        _audit(candidate, "email_proof.failed")
         raise ProofError(
             "The code could not be sent just now: the mail server did not take it. "
             "Try again in a few minutes.",
             "not_sent",
         ) from None
-    _audit(candidate, "email_proof.sent", address)
+    _audit(candidate, "email_proof.sent")
     return challenge
 
 
@@ -298,7 +339,7 @@ def confirm(
         raise ProofError("Too many wrong codes: send a new one.", "too_many", 0)
     if not code_matches(challenge.salt, challenge.code_hash, code):
         left = MAX_ATTEMPTS - challenge.attempts - 1
-        _audit(candidate, "email_proof.wrong_code", address)
+        _audit(candidate, "email_proof.wrong_code")
         if left <= 0:
             raise ProofError("Too many wrong codes: send a new one.", "too_many", 0)
         plural = "attempt" if left == 1 else "attempts"
@@ -361,6 +402,6 @@ def _message(settings: Settings, candidate: Candidate, address: str, code: str) 
     return message
 
 
-def _audit(candidate: Candidate, action: str, address: str) -> None:
-    # The address is the candidate's own data on their own record; the code never is logged.
-    audit(candidate.organization_id, None, action, "candidate", f"{candidate.id}: {address}")
+def _audit(candidate: Candidate, action: str) -> None:
+    # Neither the code nor the address: the audit trail outlives a deleted candidate's data.
+    audit(candidate.organization_id, None, action, "candidate", str(candidate.id))

@@ -3,6 +3,7 @@ The code is read from the message the server received, as a candidate reads it."
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -19,6 +20,7 @@ from app.models import (
     EmailChallenge,
     Organization,
     ProvenIdentity,
+    VerificationRun,
     utcnow,
 )
 from app.services import candidates as candidate_service
@@ -107,6 +109,25 @@ def test_a_hashed_badge_becomes_proven_once_its_address_is_confirmed(
     worker.drain(settings)
     assert Credential.get_by_id(badge.id).verdict == "verified"
     assert _belonging(badge) is Belonging.PROVEN
+
+
+def test_a_badge_checked_before_awarded_to_was_kept_is_checked_again_first(
+    app: Flask, settings: Settings, smtp: SmtpServer, issuer: LocalIssuer, ada: Candidate
+) -> None:
+    (badge,) = _verified(settings, ada, issuer.hosted("h1", recipient=recipient(HIDDEN)).url)
+    run = VerificationRun.get(VerificationRun.credential == badge.id)
+    older = {k: v for k, v in json.loads(run.result_json).items() if k != "awarded_to"}
+    VerificationRun.update(result_json=json.dumps(older)).where(
+        VerificationRun.id == run.id
+    ).execute()
+
+    with pytest.raises(ProofError) as wait:
+        email_proofs.send_code(settings, ada, HIDDEN)
+    assert wait.value.reason == "checking" and smtp.nothing_received()
+    assert Credential.get_by_id(badge.id).status == "queued"
+    worker.drain(settings)
+    email_proofs.send_code(settings, ada, HIDDEN)
+    assert _code(smtp, HIDDEN)
 
 
 def test_a_plain_address_a_badge_names_is_offered_and_proven(

@@ -91,3 +91,20 @@ def test_stored_identities_round_trip_and_junk_reads_as_nothing() -> None:
     assert AwardedEmail.from_dict(item.to_dict()) == item
     assert AwardedEmail.from_dict({"identity": 3}) is None
     assert AwardedEmail.from_dict("x") is None
+
+
+@pytest.mark.parametrize(
+    ("address", "ok"),
+    [
+        pytest.param("ada@example.org", True, id="plain"),
+        pytest.param("ada.l+badges@mail.example.co.uk", True, id="plus-and-subdomains"),
+        pytest.param("boss,me@evil.example", False, id="comma-two-recipients"),
+        pytest.param('"ada"@example.org', False, id="quoted"),
+        pytest.param("ada@example.org\nbcc: x@y.z", False, id="header-injection"),
+        pytest.param("<ada@example.org>", False, id="angle"),
+        pytest.param("ada@localhost", False, id="no-dot"),
+        pytest.param("a" * 65 + "@example.org", False, id="local-too-long"),
+    ],
+)
+def test_codes_go_only_to_one_plain_address(address: str, ok: bool) -> None:
+    assert email_proofs.deliverable(address) is ok
