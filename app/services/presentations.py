@@ -19,8 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.db import write_transaction
-from app.models import Candidate, PresentationChallenge, ProofKind, utcnow
-from app.services import intake, ownership
+from app.models import Candidate, Credential, PresentationChallenge, ProofKind, utcnow
+from app.services import intake, ownership, wakeup
 from app.services.accounts import audit
 from app.services.candidates import CandidateError
 from app.verification.fetcher import Fetcher
@@ -61,9 +61,13 @@ class Accepted:
     """What a presentation brought, in words for the candidate."""
 
     holder: str
-    added: int
+    credentials: tuple[Credential, ...]  # the rows added (not those already there)
     already_there: int
     skipped: tuple[str, ...]
+
+    @property
+    def added(self) -> int:
+        return len(self.credentials)
 
     @property
     def sentence(self) -> str:
@@ -284,11 +288,13 @@ def _accept(
             f"{owner.id}: {proof.signed_with}; added={accepted.added}"
             f" already={accepted.already_there}",
         )
+    wakeup.result_stored()  # committed now: a portal page waiting on this exchange goes on
     return accepted
 
 
 def _add_credentials(owner: Candidate, proof: HolderProof) -> Accepted:
-    added, already, skipped = 0, 0, []
+    added: list[Credential] = []
+    already, skipped = 0, []
     for index, credential in enumerate(proof.credentials):
         data = (
             json.dumps(credential, ensure_ascii=False).encode()
@@ -303,8 +309,8 @@ def _add_credentials(owner: Candidate, proof: HolderProof) -> Accepted:
         if row is None:
             already += 1
         else:
-            added += 1
-    return Accepted(proof.holder, added, already, tuple(skipped))
+            added.append(row)
+    return Accepted(proof.holder, tuple(added), already, tuple(skipped))
 
 
 def _refused(challenge: PresentationChallenge, reason: str) -> None:

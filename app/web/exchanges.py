@@ -10,7 +10,8 @@ client address and per exchange.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -50,15 +51,11 @@ def exchange(exchange_id: str) -> Response:
     if "verifiablePresentation" not in body:
         reason = presentations.usable(challenge)
         return error(410, reason) if reason else _json(presentations.request_of(challenge))
-    fetcher = fetcher_for(current_app.extensions["skillproof.settings"])
     try:
-        presentations.receive(challenge, body, fetcher=fetcher)
+        with safe_fetcher() as fetcher:
+            presentations.receive(challenge, body, fetcher=fetcher)
     except PresentationError as refused:
         return error(refused.status, str(refused))
-    finally:
-        close = getattr(fetcher, "close", None)
-        if callable(close):
-            close()
     return _json({})
 
 
@@ -69,12 +66,20 @@ def _body() -> Any:
         return None
 
 
-def fetcher_for(settings: Settings) -> Fetcher:
-    """The safe fetcher (a holder's did:web document), or the one a test installed."""
+@contextmanager
+def safe_fetcher() -> Iterator[Fetcher]:
+    """The safe fetcher (for a holder's did:web document), or one a test installed; closed after."""
+    settings: Settings = current_app.extensions["skillproof.settings"]
     factory: Callable[[Settings], Fetcher] = current_app.extensions.get(
         FETCHER_FACTORY, build_fetcher
     )
-    return factory(settings)
+    fetcher = factory(settings)
+    try:
+        yield fetcher
+    finally:
+        close = getattr(fetcher, "close", None)
+        if callable(close):
+            close()
 
 
 @bp.errorhandler(429)
