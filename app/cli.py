@@ -103,6 +103,8 @@ def run_verify(options: VerifyOptions) -> int:
     from app.cli_output import parse_as_of, print_result
     from app.config import ConfigError, load_settings
     from app.services.checking import build_fetcher, source_for, verify_many
+    from app.verification.prefetch import Prefetching, fetch_early
+    from app.verification.source import Source
 
     try:
         now = parse_as_of(options.as_of)
@@ -119,10 +121,13 @@ def run_verify(options: VerifyOptions) -> int:
     stdin = sys.stdin.buffer.read() if "-" in options.targets else None
     sources = [source_for(target, stdin) for target in options.targets]
     all_verified = True
-    with fetcher:
+    with fetcher, Prefetching(fetcher) as ahead:
+        # The links that are verified first are fetched now, while the verifier loads.
+        first = [s.url for s in sources if isinstance(s, Source) and s.url]
+        fetch_early(ahead, first[: options.concurrency])
         for result in verify_many(
             sources,
-            fetcher=fetcher,
+            fetcher=ahead,
             now=now,
             emails=options.emails,
             concurrency=options.concurrency,

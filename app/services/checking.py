@@ -13,7 +13,6 @@ from app.verification.http import SafeFetcher
 from app.verification.netpolicy import parse_allowlist
 from app.verification.result import Check, Outcome, Verdict, VerificationResult
 from app.verification.source import Source
-from app.verification.verify import verify
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 DEFAULT_CONCURRENCY = 32
@@ -73,6 +72,8 @@ def verify_many(
     concurrency: int = DEFAULT_CONCURRENCY,
 ) -> Iterator[VerificationResult]:
     """Verify every source concurrently with one shared fetcher; results in input order."""
+    from app.verification.verify import verify  # the command line fetches while this loads
+
     addresses = tuple(emails)
 
     def run(item: Source | VerificationResult) -> VerificationResult:

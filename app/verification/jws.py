@@ -29,6 +29,14 @@ ALLOWED_ALGS = frozenset(
     }
 )
 REFUSED_ALGS = frozenset({"none", "HS256", "HS384", "HS512"})
+# What `verify` imports for a plain PEM key: a caller may load them while it fetches the key.
+PLAIN_MODULES = (
+    "cryptography.exceptions",
+    "cryptography.hazmat.primitives.hashes",
+    "cryptography.hazmat.primitives.asymmetric.padding",
+    "cryptography.hazmat.primitives.asymmetric.utils",
+    "cryptography.hazmat.primitives.serialization",
+)
 
 
 class JwsError(ValueError):

@@ -10,6 +10,7 @@ chain of dependent fetches, not for the sum of them all.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -114,3 +115,36 @@ def prefetch(
     cannot fetch ahead and for anything that is not an http(s) address."""
     if isinstance(fetcher, Prefetching) and isinstance(url, str) and url.startswith("http"):
         fetcher.prefetch(url, max_bytes=max_bytes, revalidate=revalidate)
+
+
+def fetch_early(fetcher: Prefetching, urls: Iterable[str]) -> None:
+    """Start fetching credentials given as links exactly as `verify` will ask for them (a
+    provider's page mapped to its badge data, revalidated), so that the first fetches are in
+    flight while the verifier itself is still loading."""
+    from app.verification.providers import match
+
+    for given in urls:
+        url = given.strip()
+        if url.startswith(("http://", "https://")):
+            mapped = match(url)
+            fetcher.prefetch(mapped.url if mapped else url, revalidate=True)
+
+
+_imported_ahead: set[str] = set()
+
+
+def import_ahead(*modules: str) -> None:
+    """Import modules on a pool thread while the caller waits for the network (a library that
+    costs more to import than the fetch takes); each module once per process."""
+    with _pool_lock:
+        wanted = [name for name in modules if name not in _imported_ahead]
+        _imported_ahead.update(wanted)
+    if wanted:
+        _shared_pool().submit(_import_all, wanted)
+
+
+def _import_all(modules: list[str]) -> None:
+    import importlib
+
+    for name in modules:
+        importlib.import_module(name)

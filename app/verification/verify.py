@@ -32,7 +32,7 @@ from app.verification.ob2 import hosted, legacy, signed
 from app.verification.ob2.documents import fetch, is_web_url
 from app.verification.ob2.model import is_vc, ob_version, types_of
 from app.verification.ob2.session import Halt, Session
-from app.verification.prefetch import Prefetching
+from app.verification.prefetch import Prefetching, prefetch
 from app.verification.result import Verdict, VerificationResult
 from app.verification.source import Source
 
@@ -321,7 +321,9 @@ def _ob3(
     session: Session, payload: Mapping[str, Any] | str, origin_url: str | None
 ) -> VerificationResult:
     # Imported on first use: the OB 3.0 stack (pyld, jsonschema, its keys and suites) costs more
-    # to import than verifying a whole batch of OB 2.0 badges.
+    # to import than verifying a whole batch of OB 2.0 badges; its status list is on its way
+    # meanwhile, and while the proof is checked.
+    _prefetch_status_lists(session, payload)
     from app.verification.ob3 import verify_vc
 
     session.format = "ob3"
@@ -334,3 +336,15 @@ def _ob3(
         origin_url=origin_url,
     )
     return session.merge(result)
+
+
+STATUS_LIST_LIMIT = 2 * 1024 * 1024  # ob3.status.LIST_LIMIT, without importing the OB 3.0 stack
+
+
+def _prefetch_status_lists(session: Session, payload: Mapping[str, Any] | str) -> None:
+    """Start fetching the status lists a JSON-LD credential names, as ob3.status will ask."""
+    entries = payload.get("credentialStatus") if isinstance(payload, Mapping) else None
+    for entry in entries if isinstance(entries, list) else [entries]:
+        if isinstance(entry, Mapping):
+            url = entry.get("statusListCredential")
+            prefetch(session.fetcher, url, max_bytes=STATUS_LIST_LIMIT, revalidate=True)

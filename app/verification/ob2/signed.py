@@ -19,7 +19,7 @@ from app.verification.ob2.documents import fetch_object, same_origin
 from app.verification.ob2.model import node_id, type_problem
 from app.verification.ob2.revocation import check_revocation_list
 from app.verification.ob2.session import Session
-from app.verification.prefetch import prefetch
+from app.verification.prefetch import import_ahead, prefetch
 from app.verification.result import Verdict
 
 MAX_KEYS = 5
@@ -55,6 +55,7 @@ def verify_token(session: Session, token: jws.CompactJws) -> None:
 def _verify_signed(session: Session, token: jws.CompactJws, assertion: Mapping[str, Any]) -> None:
     session.credential_id = node_id(assertion)
     creator = _creator(assertion)
+    import_ahead(*jws.PLAIN_MODULES)  # while the key is on its way
     if creator is not None:  # check the signature before reading anything the payload names
         _prefetch_badge_class(session, assertion, creator)
         key = _fetch_key(session, creator)
