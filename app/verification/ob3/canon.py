@@ -13,7 +13,6 @@ from app.verification.contexts import document_loader, unknown_context_in
 from app.verification.limits import checkpoint
 from app.verification.ob3.errors import Failure, invalid
 from app.verification.ob3.jsonld_processor import ContextResolver, jsonld
-from app.verification.ob3.lane import HEAVY
 from app.verification.ob3.workload import (
     MAX_BLANK_NODES,
     MAX_QUADS,
@@ -179,6 +178,8 @@ def _run(function: Callable[[Mapping[str, Any]], T], document: Mapping[str, Any]
     """Small documents in this thread; large ones in the heavy lane, so they delay no one."""
     checkpoint()
     if goes_to_lane(document):
+        from app.verification.ob3.lane import HEAVY  # subprocess and pipes: large documents only
+
         result: T = HEAVY.run(function, dict(document))
         return result
     return function(document)

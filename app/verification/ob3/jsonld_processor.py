@@ -1,13 +1,25 @@
-"""pyld, imported without `requests`: on import it builds a default document loader from
-`requests` (or `aiohttp`), which Skillproof never uses (contexts are bundled, never fetched)
-and which would add a tenth of a second to every OB 3.0 verification's start-up.
+"""pyld's processor, imported without what its package's `__init__` loads on import: every
+document loader (requests, aiohttp, a file loader with urllib.request and the e-mail parser, a
+SQLite cache), which Skillproof never uses (contexts are bundled, never fetched) and which cost
+a tenth of a second of every OB 3.0 verification's start-up. The package is registered bare (its
+path only) so that its submodules import as usual; the requests and aiohttp loaders are marked
+absent while pyld.jsonld looks for a default one.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
+import types
 
-_UNUSED_LOADERS = ("requests", "aiohttp")
+# pyld.jsonld picks a default loader on import: each of these modules imports its library
+# (aiohttp's first loads asyncio) only to find it absent.
+_UNUSED_LOADERS = (
+    "requests",
+    "aiohttp",
+    "pyld.documentloader.requests",
+    "pyld.documentloader.aiohttp",
+)
 
 
 def _absent(names: tuple[str, ...]) -> list[str]:
@@ -18,8 +30,23 @@ def _absent(names: tuple[str, ...]) -> list[str]:
     return missing
 
 
+def _bare_package(name: str) -> None:
+    """Register package `name` without running its __init__ (unless it is imported already)."""
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.submodule_search_locations is None:
+        return  # not installed: the import below says so
+    package = types.ModuleType(name, "pyld, registered without its package __init__")
+    package.__path__ = list(spec.submodule_search_locations)
+    package.__spec__ = spec
+    package.__file__ = spec.origin
+    sys.modules[name] = package
+
+
 _hidden = _absent(_UNUSED_LOADERS)
 try:
+    _bare_package("pyld")
     from pyld import jsonld
     from pyld.canon import URDNA2015
     from pyld.context_resolver import ContextResolver

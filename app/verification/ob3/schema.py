@@ -5,19 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from functools import cache
 from itertools import islice
-from typing import Any
-
-from jsonschema import Draft201909Validator
-from jsonschema.exceptions import ValidationError, best_match
-from jsonschema.protocols import Validator
-from jsonschema.validators import validator_for
-from referencing import Registry, Resource
-from referencing.exceptions import Unresolvable
-from referencing.jsonschema import DRAFT201909
+from typing import TYPE_CHECKING, Any
 
 from app.verification import schemas
 from app.verification.ob3.credential import as_list
 from app.verification.result import Check, Outcome, Verdict
+
+if TYPE_CHECKING:  # jsonschema and referencing load with the first schema a credential declares
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+    from referencing import Registry
 
 JSON_SCHEMA_TYPES = frozenset({"1EdTechJsonSchemaValidator2019", "JsonSchema"})
 MAX_DECLARED = 5
@@ -58,6 +55,9 @@ def _edition_applies(document: Mapping[str, Any], meta: Mapping[str, Any]) -> bo
 
 
 def _validate(document: Mapping[str, Any], url: str, title: str) -> Check:
+    from jsonschema.exceptions import best_match
+    from referencing.exceptions import Unresolvable
+
     try:
         error = best_match(islice(_validator(url).iter_errors(document), MAX_ERRORS))
     except Unresolvable as unresolvable:
@@ -74,6 +74,10 @@ def _validate(document: Mapping[str, Any], url: str, title: str) -> Check:
 @cache
 def _validator(url: str) -> Validator:
     """A compiled validator for a bundled schema, resolving references among bundled ones only."""
+    from jsonschema import Draft201909Validator
+    from jsonschema.validators import validator_for
+    from referencing.exceptions import Unresolvable
+
     schema = schemas.load_schema(url)
     if schema is None:
         raise Unresolvable(url)
@@ -85,6 +89,9 @@ def _validator(url: str) -> Validator:
 @cache
 def _registry() -> Registry[Any]:
     # No retrieve function: a reference outside the bundle is Unresolvable, never a fetch.
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT201909
+
     resources = []
     for url in schemas.known_schema_urls():
         contents = schemas.load_schema(url)

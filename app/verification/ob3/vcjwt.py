@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from jwcrypto import jwk, jws
-from jwcrypto.common import JWException
-
 from app.verification.fetcher import Fetcher
 from app.verification.jws import ALLOWED_ALGS, REFUSED_ALGS
 from app.verification.ob3.credential import Window, issuer_id, parse_date, window_of
@@ -46,6 +43,9 @@ def decode(token: str) -> Jwt:
 
 def verify_signature(decoded: Jwt, fetcher: Fetcher) -> tuple[str, ResolvedKey]:
     """Verify the JWS with a key the issuer published; returns the algorithm and the key."""
+    from jwcrypto import jwk, jws  # only a VC-JWT pays for importing it
+    from jwcrypto.common import JWException
+
     alg = decoded.header.get("alg")
     if not isinstance(alg, str) or alg.lower() == "none":
         raise invalid(CHECK, "the token is not signed (alg none)")
