@@ -92,20 +92,28 @@ def test_a_provider_page_is_fetched_early_at_the_address_of_its_badge_data() -> 
     assert not any(url.startswith("file:") for url in fetcher.urls)
 
 
-def test_an_ob3_status_list_is_fetched_ahead_once_with_the_options_its_check_uses() -> None:
+def test_an_ob3_status_list_is_asked_for_ahead_as_its_check_will_fetch_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from app.verification.ob3 import status
 
-    assert verify_module.STATUS_LIST_LIMIT == status.LIST_LIMIT
+    asked: list[tuple[object, dict[str, Any]]] = []
+
+    def recording_prefetch(fetcher: Any, url: object, **options: Any) -> None:
+        asked.append((url, options))
+        real_prefetch(fetcher, url, **options)
+
+    real_prefetch = verify_module.prefetch
+    monkeypatch.setattr(verify_module, "prefetch", recording_prefetch)
     kit = Ob3Kit.did_key(seed=14)
     url = "https://issuer.example/status/14"
     credential = kit.sign(build_credential(kit, status=bitstring_entry(url, 3)))
-    recording = ThreadRecording(Ob3Fetcher({url: kit.status_list(url, set_bits=[])}))
+    fetcher = Ob3Fetcher({url: kit.status_list(url, set_bits=[])})
     data = json.dumps(credential).encode()
-    result = verify(Source.from_bytes(data, "ob3.json"), fetcher=recording, now=NOW)
+    result = verify(Source.from_bytes(data, "ob3.json"), fetcher=fetcher, now=NOW)
     assert result.verdict is Verdict.VERIFIED, result.checks
-    assert list(recording.threads) == [url]
-    assert len(recording.threads[url]) == 1
-    assert recording.threads[url][0].startswith("prefetch")
+    assert asked == [(url, {"max_bytes": status.LIST_LIMIT, "revalidate": True})]
+    assert fetcher.calls == [(url, True)]  # handed over (or fetched directly): never twice
 
 
 def test_import_ahead_loads_each_module_once_on_a_pool_thread() -> None:
