@@ -18,7 +18,7 @@ from jwcrypto import jwk, jws
 
 from app.verification.ob3.keys import multibase_encode
 from app.verification.ob3.proofs import SUITES, signing_input
-from tests.support.ob3_builders import VC_V1, VC_V2, IssuerKit, build_credential
+from tests.support.ob3_builders import ED25519_2020, VC_V1, VC_V2, IssuerKit, build_credential
 
 SIGNED_AT = "2025-06-01T00:00:00Z"
 
@@ -66,29 +66,30 @@ class Wallet:
         cryptosuite: str | None = None,
         key_id: str | None = None,
         signer: IssuerKit | None = None,
+        proof_type: str = "DataIntegrityProof",
+        with_holder: bool = True,
     ) -> dict[str, Any]:
         """A presentation of `credentials` signed by this wallet (or `signer`) over a challenge."""
+        suite_context = ED25519_2020 if proof_type == "Ed25519Signature2020" else DATA_INTEGRITY_V2
         presentation: dict[str, Any] = {
-            "@context": [VC_V2] if version == 2 else [VC_V1, DATA_INTEGRITY_V2],
+            "@context": [VC_V2] if version == 2 else [VC_V1, suite_context],
             "type": ["VerifiablePresentation"],
-            "holder": holder or self.did,
             "verifiableCredential": list(credentials),
         }
+        if with_holder:
+            presentation["holder"] = holder or self.did
         kit = signer or self.kit
-        proof: dict[str, Any] = {
-            "type": "DataIntegrityProof",
-            "cryptosuite": cryptosuite or kit.default_suite,
-            "created": created,
-            "verificationMethod": key_id or kit.key_id,
-            "proofPurpose": purpose,
-        }
+        proof: dict[str, Any] = {"type": proof_type}
+        if proof_type == "DataIntegrityProof":
+            proof["cryptosuite"] = cryptosuite or kit.default_suite
+        proof.update(created=created, verificationMethod=key_id or kit.key_id, proofPurpose=purpose)
         if challenge is not None:
             proof["challenge"] = challenge
         if domain is not None:
             proof["domain"] = domain
         if expires is not None:
             proof["expires"] = expires
-        canonicalization = SUITES.get(proof["cryptosuite"], ("rdfc", ""))[0]
+        canonicalization = SUITES.get(proof.get("cryptosuite", ""), ("rdfc", ""))[0]
         signature = kit.raw_sign(signing_input(presentation, proof, canonicalization))
         signed = copy.deepcopy(presentation)
         signed["proof"] = {**proof, "proofValue": multibase_encode(signature)}

@@ -83,6 +83,25 @@ def test_jcs_suite_and_vcdm_1_1_presentations_verify() -> None:
     assert _check(presentation).signed_with == "eddsa-jcs-2022"
 
 
+def test_an_ed25519_signature_2020_presentation_as_wallets_sign_today_verifies() -> None:
+    presentation = _good(
+        credentials=[badge_for(WALLET.did, version=1)],
+        proof_type="Ed25519Signature2020",
+        version=1,
+    )
+
+    result = _verify(presentation)
+
+    assert result.signed_with == "Ed25519Signature2020"
+    assert result.credentials[0].held_by_holder
+
+
+def test_without_a_holder_the_signer_is_the_holder() -> None:
+    presentation = _good(with_holder=False)
+
+    assert _check(presentation).holder == WALLET.did
+
+
 def test_a_did_web_holder_lists_its_key_for_authentication() -> None:
     wallet = Wallet.did_web("learner.example")
     presentation = wallet.present([badge_for(wallet.did)], challenge=OURS.nonce, domain=DOMAIN)
@@ -387,3 +406,9 @@ def test_another_issuers_did_key_cannot_stand_in_for_the_holder() -> None:
         _check(presentation)
 
     assert "not by its holder" in refused.value.reason
+
+
+def test_a_vp_jwt_without_iss_or_holder_is_held_by_the_kids_did() -> None:
+    token = WALLET.present_jwt([], nonce=OURS.nonce, aud=DOMAIN, claims={"iss": None})
+
+    assert _check(token).holder == WALLET.did

@@ -185,13 +185,14 @@ def _check_json_ld(
 ) -> HolderProof:
     """Shape, holder, credentials, then each proof's cheap checks, then the signatures."""
     _check_shape(document)
-    holder = _holder(document.get("holder"))
     credentials = _credentials(document)
     proofs = proofs_of(document)
     if not proofs:
         raise Refused("The presentation is not signed: it carries no proof from its holder.")
     if len(proofs) > MAX_PROOFS:
         raise Refused(f"The presentation carries {len(proofs)} proofs; at most {MAX_PROOFS}.")
+    # VCDM makes `holder` optional: then the holder is whoever's DID key signs it
+    holder = _holder(document.get("holder", _signer_did(proofs[0].get("verificationMethod"))))
     bound = [_bind(proof, holder, challenge, fetcher, now) for proof in proofs]
     check_json_ld(document)
     for proof in bound:
@@ -218,6 +219,10 @@ def _check_shape(document: Mapping[str, Any]) -> None:
             "This is not a Verifiable Presentation (type VerifiablePresentation missing): a single"
             " credential proves nothing about who holds it; present it from your wallet."
         )
+
+
+def _signer_did(method_id: Any) -> Any:
+    return method_id.split("#", 1)[0] if isinstance(method_id, str) else None
 
 
 def _holder(value: Any) -> str:
@@ -342,7 +347,7 @@ def _check_jwt(token: str, challenge: Challenge, fetcher: Fetcher, now: datetime
     vp = claims.get("vp", claims)
     if not isinstance(vp, Mapping) or "VerifiablePresentation" not in types_of(vp):
         raise Refused("This signed token is not a Verifiable Presentation (no vp claim).")
-    holder = _jwt_holder(claims, vp)
+    holder = _jwt_holder(claims, vp, decoded.header)
     credentials = _credentials(vp)
     _check_challenge(claims.get("nonce"), challenge.nonce)
     if not _names(claims.get("aud"), challenge.domain):
@@ -374,12 +379,13 @@ def _check_jwt(token: str, challenge: Challenge, fetcher: Fetcher, now: datetime
     return HolderProof(holder, f"JWT, {alg}", credentials)
 
 
-def _jwt_holder(claims: Mapping[str, Any], vp: Mapping[str, Any]) -> str:
+def _jwt_holder(claims: Mapping[str, Any], vp: Mapping[str, Any], header: Mapping[str, Any]) -> str:
     iss, named = claims.get("iss"), vp.get("holder")
     named_id = named.get("id") if isinstance(named, Mapping) else named
     if iss is not None and named_id is not None and iss != named_id:
         raise Refused("The token's issuer (iss) is not the presentation's holder.")
-    return _holder(iss if iss is not None else named_id)
+    found = iss if iss is not None else named_id
+    return _holder(found if found is not None else _signer_did(header.get("kid")))
 
 
 def _jwt_key_id(header: Mapping[str, Any], holder: str) -> str:
