@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -20,7 +21,9 @@ from app.services.roles import RequirementInput
 from tests.e2e.conftest import LiveServer
 from tests.e2e.pages import SignInPage
 from tests.e2e.test_accessibility import blocking_violations
+from tests.support.issuer_pages import settled_issuer_page
 from tests.support.ob2_builders import DEFAULT_EMAIL
+from tests.support.provider_hosts import ProviderHosts
 from tests.support.ranking_builders import build_credential
 from tests.support.test_issuer import Case, LocalIssuer
 
@@ -45,7 +48,14 @@ def _settled(credentials: list[Credential], timeout: float = 20) -> None:
             time.sleep(0.1)
 
 
-def _screens(issuer: LocalIssuer) -> list[str]:
+@pytest.fixture
+def coursera(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProviderHosts]:
+    with ProviderHosts(tmp_path, "www.coursera.org") as hosts:
+        hosts.install(monkeypatch)
+        yield hosts
+
+
+def _screens(issuer: LocalIssuer, coursera: ProviderHosts) -> list[str]:
     """One address per screen, over data that fills its tables with long real values."""
     organization = Organization.by_slug("acme")
     admin = User.by_email("admin@acme.test")
@@ -84,6 +94,7 @@ def _screens(issuer: LocalIssuer) -> list[str]:
         SkillInput("Underwater robot maintenance", "ROV upkeep, subsea robotics servicing"),
     )
     suspect = _suspect(organization, admin)
+    course_page = settled_issuer_page(grace, coursera)
     return [
         "/",
         "/candidates/",
@@ -94,6 +105,7 @@ def _screens(issuer: LocalIssuer) -> list[str]:
         f"/candidates/{grace.id}/report",
         f"/credentials/{credentials[0].id}",
         f"/credentials/{credentials[3].id}",
+        f"/credentials/{course_page.id}",
         "/imports/new",
         f"/imports/{batch.id}",
         "/roles/",
@@ -113,6 +125,7 @@ def _screens(issuer: LocalIssuer) -> list[str]:
         "/audit/",
         "/settings/users",
         "/settings/tokens",
+        "/settings/ranking",
         "/account/password",
         "/api/v1/docs",
     ]
@@ -201,9 +214,9 @@ def _overflow(page: Page) -> str:
 
 
 def test_every_screen_fits_a_390px_phone_and_is_accessible(
-    phone: Page, live_server: LiveServer, issuer: LocalIssuer
+    phone: Page, live_server: LiveServer, issuer: LocalIssuer, coursera: ProviderHosts
 ) -> None:
-    screens = _screens(issuer)
+    screens = _screens(issuer, coursera)
     for path in ("/login", "/password/forgot"):
         phone.goto(f"{live_server.url}{path}")
         expect(phone.get_by_role("heading", level=1)).to_be_visible()

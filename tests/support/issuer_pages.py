@@ -14,7 +14,11 @@ Shapes as recorded in public notes on these pages:
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from html import escape
+
+from app.models import Candidate, Credential, utcnow
+from tests.support.provider_hosts import ProviderHosts
 
 
 def coursera(name: str = "Ada Lovelace", course: str = "Machine Learning") -> bytes:
@@ -91,3 +95,31 @@ def shell() -> bytes:
     return b"""<!DOCTYPE html><html><head><title>Credentials | Microsoft Learn</title></head>
 <body><div id="app"></div><noscript>Please enable JavaScript.</noscript>
 <script src="/static/app.js"></script></body></html>"""
+
+
+CERTIFICATE_PATH = "/account/accomplishments/verify/PHONE1234XYZ"
+
+
+def settled_issuer_page(candidate: Candidate, hosts: ProviderHosts) -> Credential:
+    """A Coursera certificate link of the candidate, read once over TLS from `hosts` (serving
+    www.coursera.org) and not due again: for screens whose live worker must leave it alone."""
+    from app.services import verification
+
+    hosts.route(
+        "www.coursera.org",
+        CERTIFICATE_PATH,
+        body=coursera(candidate.name),
+        headers={"content-type": "text/html; charset=utf-8"},
+    )
+    url = f"https://www.coursera.org{CERTIFICATE_PATH}"
+    credential = Credential.create(
+        organization=candidate.organization_id,
+        candidate=candidate,
+        dedupe_key=url,
+        source_url=url,
+        source_host="www.coursera.org",
+        status="done",
+        next_check_at=utcnow() + timedelta(days=1),
+    )
+    verification.verify_credential(credential.id, hosts.fetcher())
+    return Credential.get_by_id(credential.id)
