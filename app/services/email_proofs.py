@@ -181,8 +181,8 @@ def overview(candidate: Candidate, now: datetime | None = None) -> Overview:
     proven = _proven(candidate)
     for address in proven:  # a hashed badge's address, proven and since on file
         badges.setdefault(address, [])
-    sent = _open_codes(candidate, moment)
-    ordered = list(dict.fromkeys([*on_file, *badges]))
+    sent = _open_codes(candidate, moment)  # a hashed badge's address, waiting for its code
+    ordered = list(dict.fromkeys([*on_file, *badges, *sent]))
     return Overview(
         tuple(
             ProvableAddress(
