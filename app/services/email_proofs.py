@@ -81,7 +81,7 @@ class Overview:
     """What the portal shows: provable addresses, and how many badges hide theirs in a hash."""
 
     addresses: tuple[ProvableAddress, ...]
-    hashed_badges: int
+    hashed_badges: int  # whose hash matches none of the addresses listed
 
 
 # Codes (pure)
@@ -167,22 +167,25 @@ def _latest_results(candidate: Candidate) -> list[tuple[int, str, dict[str, obje
 
 
 def overview(candidate: Candidate, now: datetime | None = None) -> Overview:
-    """The addresses the candidate may prove: those on file and those their badges name."""
-    moment = now or utcnow()
-    awarded = awarded_by_credential(candidate)
+    """The addresses the candidate may prove (on file, named by their badges, proven or waiting
+    for a code), each with the badges awarded to it, and how many badges hide theirs."""
+    awarded = list(awarded_by_credential(candidate).values())
     badges: dict[str, list[str]] = {}
-    hashed = 0
-    for name, identities in awarded.values():
-        hashed += any(item.hashed for item in identities)
+    for name, identities in awarded:
         for item in identities:
             if item.address and deliverable(item.address):
                 badges.setdefault(item.address, []).append(name)
     on_file = [a for a in candidate_service.emails_of(candidate) if deliverable(a)]
     proven = _proven(candidate)
-    for address in proven:  # a hashed badge's address, proven and since on file
-        badges.setdefault(address, [])
-    sent = _open_codes(candidate, moment)  # a hashed badge's address, waiting for its code
-    ordered = list(dict.fromkeys([*on_file, *badges, *sent]))
+    sent = _open_codes(candidate, now or utcnow())
+    ordered = list(dict.fromkeys([*on_file, *badges, *proven, *sent]))
+    hidden = 0
+    for name, identities in awarded:
+        hashes = [item for item in identities if item.hashed]
+        found = next((a for a in ordered if hashes and hashed_match(a, hashes)), None)
+        if found is not None:
+            badges.setdefault(found, []).append(name)
+        hidden += bool(hashes) and found is None
     return Overview(
         tuple(
             ProvableAddress(
@@ -194,7 +197,7 @@ def overview(candidate: Candidate, now: datetime | None = None) -> Overview:
             )
             for address in ordered
         ),
-        hashed,
+        hidden,
     )
 
 
