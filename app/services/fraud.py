@@ -68,6 +68,13 @@ SEVERITY = {
     Kind.LOOKALIKE_ISSUER: Severity.HIGH,
     Kind.NEW_ISSUER_BURST: Severity.MEDIUM,
 }
+TITLES = {
+    Kind.SHARED_EMAIL: "E-mail on another candidate",
+    Kind.SHARED_CREDENTIAL: "Claimed by another candidate",
+    Kind.NAME_MISMATCH: "Name unlike the candidate's",
+    Kind.LOOKALIKE_ISSUER: "Issuer imitating a trusted one",
+    Kind.NEW_ISSUER_BURST: "Many badges from a new issuer",
+}
 IDENTITY_KINDS = (Kind.SHARED_EMAIL, Kind.SHARED_CREDENTIAL)
 ISSUER_AND_NAME_KINDS = (Kind.NAME_MISMATCH, Kind.LOOKALIKE_ISSUER, Kind.NEW_ISSUER_BURST)
 RESEMBLING = {
@@ -96,6 +103,19 @@ class Signal:
     @property
     def severity(self) -> Severity:
         return SEVERITY[self.kind]
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.kind]
+
+
+def by_credential(found: Iterable[Signal]) -> dict[int, list[Signal]]:
+    """For each credential a signal names, those signals (to flag its row)."""
+    flagged: dict[int, list[Signal]] = defaultdict(list)
+    for signal in found:
+        for credential in signal.credentials:
+            flagged[credential.id].append(signal)
+    return dict(flagged)
 
 
 def signals(

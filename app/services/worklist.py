@@ -84,18 +84,15 @@ def _identity(organization: Organization | int) -> Group:
 FRAUD_GROUPS = {
     fraud.Kind.LOOKALIKE_ISSUER: (
         "lookalike-issuer",
-        "Issuer imitating a trusted one",
         "Badges from an issuer whose name looks like one your organisation trusts, but which "
         "is another issuer: check them before relying on them.",
     ),
     fraud.Kind.NAME_MISMATCH: (
         "name-mismatch",
-        "Name unlike the candidate's",
         "The credential names its holder, and that name is clearly not the candidate's.",
     ),
     fraud.Kind.NEW_ISSUER_BURST: (
         "new-issuer-burst",
-        "Many badges from a new issuer",
         f"An issuer first seen in the last {fraud.NEW_ISSUER_DAYS} days with "
         f"{fraud.BURST_COUNT} or more badges this week, or several on one candidate.",
     ),
@@ -105,7 +102,7 @@ FRAUD_GROUPS = {
 def _fraud_signals(organization: Organization | int, now: datetime) -> list[Group]:
     found = fraud.signals(organization, now, kinds=FRAUD_GROUPS, active_only=True)
     groups = []
-    for kind, (key, title, explanation) in FRAUD_GROUPS.items():
+    for kind, (key, explanation) in FRAUD_GROUPS.items():
         items = [
             Item(
                 s.candidate.id,
@@ -116,7 +113,7 @@ def _fraud_signals(organization: Organization | int, now: datetime) -> list[Grou
             for s in found
             if s.kind is kind
         ]
-        groups.append(_group(key, title, explanation, items))
+        groups.append(_group(key, fraud.TITLES[kind], explanation, items))
     return groups
 
 

@@ -161,24 +161,23 @@ def _reasons_of(credentials: list[Credential]) -> dict[int, str]:
     }
 
 
-def _fraud_signals(candidate: Candidate) -> list[fraud.Signal]:
-    """The warning signs the identity panel does not already show."""
-    kinds = fraud.ISSUER_AND_NAME_KINDS
-    return fraud.signals(org_id(), utcnow(), among=[candidate.id], kinds=kinds)
-
-
 def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
     token = progress_token(candidate)  # read first: a change after it makes the next poll return
     credentials = credentials_of(candidate)
     imports = profile_import.of(candidate)
     conflicts = identity.conflicts(org_id(), candidate.id)
+    # The warning signs the identity panel does not already show; the list flags their rows.
+    signals = fraud.signals(
+        org_id(), utcnow(), among=[candidate.id], kinds=fraud.ISSUER_AND_NAME_KINDS
+    )
     return {
         "progress_token": token,
         "conflicts": conflicts,
         "contested": identity.conflicted_credentials(conflicts),
+        "signals": signals,
+        "signalled": fraud.by_credential(signals),
         # Only the blocks that show them call these (not the credential list's polling).
         "notes_of": notes.of,
-        "fraud_signals": _fraud_signals,
         "scores_of": sharing.scores_of,
         "candidate": candidate,
         "reasons": _reasons_of(credentials),

@@ -65,6 +65,9 @@ def test_a_lookalike_issuers_burst_of_badges_is_flagged_on_the_candidate_and_the
     expect(warnings).to_contain_text("an issuer your organisation first saw on")
     expect(warnings).to_contain_text(f"{BURST} of its badges were added this week.")
     expect(warnings.get_by_role("listitem").first).to_contain_text("Serious:")
+    expect(
+        candidate.credential_rows().get_by_role("link", name="Issuer imitating a trusted one")
+    ).to_have_count(BURST)
     assert_accessible(page, "candidate with warning signs")
     assert_fits_phone(page, "candidate with warning signs")
 

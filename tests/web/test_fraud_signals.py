@@ -308,6 +308,12 @@ def test_the_candidate_page_shows_the_warning_signs_with_links(
     assert "“SQL Basics” names its holder “Grace Hopper”, not Ada Lovelace." in panel
     assert f'href="/credentials/{fake.id}"' in panel and f'href="/credentials/{named.id}"' in panel
     assert panel.index("Serious:") < panel.index("Worth a look:")
+    fake_row = page.split(f'id="credential-{fake.id}"', 1)[1].split("</tr>", 1)[0]
+    assert '<a class="flag-inline" href="#fraud-signals">' in fake_row
+    assert "Issuer imitating a trusted one</a>" in fake_row
+    named_row = page.split(f'id="credential-{named.id}"', 1)[1].split("</tr>", 1)[0]
+    assert "Name unlike the candidate&#39;s</a>" in named_row
+    assert "Issuer imitating" not in named_row
 
 
 def test_a_candidate_without_signals_has_no_panel(
