@@ -18,6 +18,8 @@ from app.models import (
     CredentialImage,
     EvidenceDocument,
     Organization,
+    ProfileImport,
+    ProfileStatus,
     User,
     VerificationRun,
     normalise_email,
@@ -286,7 +288,9 @@ def refresh_state(candidate_id: int) -> str:
                 Credential.candidate == candidate_id
             )
         )
-        if not rows:
+        if _reading_profile(candidate_id):  # its badges are on their way
+            state = CandidateState.PENDING
+        elif not rows:
             state = CandidateState.NONE
         elif any(row.status != "done" for row in rows):
             state = CandidateState.PENDING
@@ -296,6 +300,14 @@ def refresh_state(candidate_id: int) -> str:
             state = CandidateState.ATTENTION
         Candidate.update(state=state.value).where(Candidate.id == candidate_id).execute()
     return state.value
+
+
+def _reading_profile(candidate_id: int) -> bool:
+    reading = (ProfileStatus.QUEUED.value, ProfileStatus.IMPORTING.value)
+    query = ProfileImport.select(ProfileImport.id).where(
+        (ProfileImport.candidate == candidate_id) & ProfileImport.status.in_(reading)
+    )
+    return bool(query.exists())
 
 
 def delete(candidate: Candidate, actor: User | None, via: str = "") -> AuditEntry:

@@ -22,6 +22,7 @@ from app.models import (
     Credential,
     CredentialImage,
     Organization,
+    ProfileImport,
     ShareLink,
     ShortlistEntry,
     User,
@@ -187,6 +188,15 @@ def conflicted_credentials(conflicts_found: Sequence[Conflict]) -> dict[int, lis
     return others
 
 
+def _move_profile_links(keep: Candidate, other: Candidate) -> None:
+    """`other`'s profile links go to `keep`; one both hold stays once, as `keep` has it."""
+    held = ProfileImport.select(ProfileImport.url_key).where(ProfileImport.candidate == keep)
+    ProfileImport.delete().where(
+        (ProfileImport.candidate == other) & ProfileImport.url_key.in_(held)
+    ).execute()
+    ProfileImport.update(candidate=keep).where(ProfileImport.candidate == other).execute()
+
+
 def merge(keep: Candidate, other: Candidate, actor: User) -> Candidate:
     """Fold `other` into `keep`: addresses, credentials with their history, notes, shortlists.
 
@@ -200,6 +210,7 @@ def merge(keep: Candidate, other: Candidate, actor: User) -> Candidate:
         _move_credentials(keep, other)
         CandidateNote.update(candidate=keep).where(CandidateNote.candidate == other).execute()
         ShareLink.update(candidate=keep).where(ShareLink.candidate == other).execute()
+        _move_profile_links(keep, other)
         _move_shortlists(keep, other)
         if other.notes.strip():
             keep.notes = "\n\n".join(part for part in (keep.notes, other.notes) if part.strip())

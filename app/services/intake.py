@@ -146,15 +146,22 @@ def queue_profiles(
                 )
                 held[key] = row
             elif not row.pending:
-                requeue_profile(row, user)
+                _requeue(row, user)
             if row not in queued:
                 queued.append(row)
+    _touch(candidate)
     wakeup.work_queued()
     return queued
 
 
 def requeue_profile(row: ProfileImport, user: User | None = None) -> None:
     """Import a profile again: the worker adds the badges the candidate does not have yet."""
+    _requeue(row, user)
+    candidate_service.refresh_state(row.candidate_id)
+    wakeup.work_queued()
+
+
+def _requeue(row: ProfileImport, user: User | None) -> None:
     ProfileImport.update(
         status=ProfileStatus.QUEUED.value,
         detail="",

@@ -12,6 +12,7 @@ import peewee
 
 from app.db import db, write_transaction
 from app.models import Candidate, ProfileImport, ProfileStatus, utcnow
+from app.services import candidates as candidate_service
 from app.services import intake, prepared, wakeup
 from app.verification import profiles
 from app.verification.detect import JsonError, parse_json
@@ -50,6 +51,7 @@ def of(candidate: Candidate) -> list[ProfileImport]:
 def remove(row: ProfileImport) -> None:
     """Forget a profile link; the credentials it added stay, each with its own verdict."""
     ProfileImport.delete().where(ProfileImport.id == row.id).execute()
+    candidate_service.refresh_state(row.candidate_id)
     wakeup.result_stored()
 
 
@@ -220,6 +222,9 @@ def _finish(
         ProfileImport.update(values).where(
             (ProfileImport.id == claimed.id) & (ProfileImport.claim_token == claimed.token)
         ).execute()
+    row = ProfileImport.get_or_none(ProfileImport.id == claimed.id)
+    if row is not None:
+        candidate_service.refresh_state(row.candidate_id)
     wakeup.result_stored()
 
 

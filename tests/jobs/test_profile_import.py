@@ -54,6 +54,7 @@ def test_every_public_badge_of_every_page_becomes_a_verified_credential(
     profile = CredlyProfile("ada-lovelace", badges=5, per_page=2, private={3}).serve(credly)
     row = _import(candidate, profile.url)
     assert intake.add_links(candidate, [profile.url]).credentials == []  # a profile, no badge
+    assert Candidate.get_by_id(candidate.id).state == "pending"  # its badges are on their way
 
     worker.drain(settings)
 
@@ -96,6 +97,7 @@ def test_a_private_or_missing_profile_fails_in_plain_words(
     assert failed.status == "failed"
     assert "not public" in failed.detail and "Credly profile" in failed.detail
     assert _verdicts(candidate) == {}
+    assert Candidate.get_by_id(candidate.id).state == "none"
 
 
 def test_an_answer_that_is_no_profile_fails_without_adding_anything(

@@ -194,3 +194,17 @@ def test_another_organisations_profile_row_is_not_found(
         response = client.post(f"/candidates/{target}/profiles/{row.id}/delete")
         assert response.status_code == 404
     assert len(_rows(candidate)) == 1
+
+
+def test_merging_candidates_keeps_each_profile_link_once(
+    signed_in: FlaskClient, org: Organization, candidate: Candidate
+) -> None:
+    twin = candidate_service.create(org, "Ada L.", ["ada@example.com"])
+    other = "https://badgr.com/public/collections/abcdef123456"
+    intake.add_links(candidate, [PROFILE])
+    intake.add_links(twin, [PROFILE + ".json", other])
+
+    response = signed_in.post(f"/candidates/{candidate.id}/merge", data={"other_id": twin.id})
+
+    assert response.status_code == 303
+    assert [row.url for row in _rows(candidate)] == [PROFILE, other]
