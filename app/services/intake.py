@@ -121,7 +121,7 @@ def queue_profiles(
     user: User | None = None,
 ) -> list[ProfileImport]:
     """Queue each profile link for the worker (again, if the candidate already holds it)."""
-    queued: list[ProfileImport] = []
+    queued: list[int] = []
     with write_transaction():
         held = {
             row.url_key: row
@@ -147,11 +147,12 @@ def queue_profiles(
                 held[key] = row
             elif not row.pending:
                 _requeue(row, user)
-            if row not in queued:
-                queued.append(row)
+            if row.id not in queued:
+                queued.append(row.id)
     _touch(candidate)
     wakeup.work_queued()
-    return queued
+    rows = {row.id: row for row in ProfileImport.select().where(ProfileImport.id.in_(queued))}
+    return [rows[row_id] for row_id in queued]
 
 
 def requeue_profile(row: ProfileImport, user: User | None = None) -> None:
@@ -499,6 +500,8 @@ def _row(organization: Organization | int, line: int, record: list[str]) -> CsvR
         if cell and not links:
             row.errors.append(f"{cell[:60]!r} is not an http(s) link")
         row.links.extend(link for link in links if link not in row.links)
+    if len(_split_profiles(row.links)[0]) > MAX_PROFILES:
+        row.errors.append(f"more than {MAX_PROFILES} profile links")
     return row
 
 
@@ -559,6 +562,9 @@ def _import_chunk(
                 created.add(candidate.id)
                 emails += [{"candidate": candidate.id, "email": e} for e in row.emails]
             candidates[row.line] = candidate
+        wanted, links = _split_profiles(links)
+        if wanted and _queue_listed_profiles(candidate, wanted, actor):
+            queued.add(candidate.id)
         if candidate.id in created:  # nothing to look up: it has no credentials yet
             for url in links:
                 key = "url:" + url_key(url)[:290]
@@ -574,6 +580,26 @@ def _import_chunk(
         Candidate.id.in_(list(queued))
     ).execute()
     return queued
+
+
+def _split_profiles(
+    links: Sequence[str],
+) -> tuple[list[tuple[str, profiles.ProfileMatch]], list[str]]:
+    """(profile links with their match, every other link)."""
+    found = [(url, profiles.match(url)) for url in links]
+    wanted = [(url, match) for url, match in found if match is not None]
+    return wanted, [url for url, match in found if match is None]
+
+
+def _queue_listed_profiles(
+    candidate: Candidate, wanted: list[tuple[str, profiles.ProfileMatch]], actor: User | None
+) -> bool:
+    """Queue a CSV row's profile links; past the candidate's cap they are left out (the preview
+    already refused a row with more than MAX_PROFILES of them)."""
+    try:
+        return bool(queue_profiles(candidate, wanted, actor))
+    except IntakeError:
+        return False
 
 
 def _new_candidate(

@@ -48,6 +48,21 @@ def of(candidate: Candidate) -> list[ProfileImport]:
     )
 
 
+def by_candidate(candidate_ids: list[int]) -> dict[int, list[ProfileImport]]:
+    """The profile links of many candidates in one query, oldest first."""
+    found: dict[int, list[ProfileImport]] = {}
+    if not candidate_ids:
+        return found
+    query = (
+        ProfileImport.select()
+        .where(ProfileImport.candidate.in_(candidate_ids))
+        .order_by(ProfileImport.id)
+    )
+    for row in query:
+        found.setdefault(row.candidate_id, []).append(row)
+    return found
+
+
 def remove(row: ProfileImport) -> None:
     """Forget a profile link; the credentials it added stay, each with its own verdict."""
     ProfileImport.delete().where(ProfileImport.id == row.id).execute()

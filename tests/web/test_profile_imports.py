@@ -3,6 +3,8 @@ row can be imported again or removed, and a failure reads in plain words."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -208,3 +210,34 @@ def test_merging_candidates_keeps_each_profile_link_once(
 
     assert response.status_code == 303
     assert [row.url for row in _rows(candidate)] == [PROFILE, other]
+
+
+def test_a_csv_import_queues_profile_links_as_profiles(signed_in: FlaskClient) -> None:
+    text = (
+        "name,email,links\n"
+        f"Ada Lovelace,ada@example.com,{PROFILE} {BADGE}\n"
+        "Grace Hopper,grace@example.com,https://badgr.com/public/collections/abcdef123456\n"
+    )
+    for _ in range(2):  # a re-import queues each profile again, never twice
+        response = signed_in.post("/imports/", data={"csv_text": text, "filename": "p.csv"})
+        assert response.status_code == 303
+    rows = {row.candidate.name: row.provider for row in ProfileImport.select()}
+    assert rows == {"Ada Lovelace": "Credly", "Grace Hopper": "Canvas Credentials (Badgr)"}
+    assert [c.source_url for c in Credential.select()] == [BADGE]
+    grace = Candidate.get(Candidate.name == "Grace Hopper")
+    assert grace.state == "pending"
+
+
+def test_a_csv_row_with_too_many_profile_links_is_refused_in_the_preview(
+    signed_in: FlaskClient,
+) -> None:
+    links = " ".join(
+        f"https://www.credly.com/users/p-{n}/badges" for n in range(intake.MAX_PROFILES + 1)
+    )
+    text = f"name,email,links\nAda,ada@example.com,{links}\n"
+    page = signed_in.post(
+        "/imports/preview",
+        data={"file": (io.BytesIO(text.encode()), "p.csv")},
+        content_type="multipart/form-data",
+    )
+    assert f"more than {intake.MAX_PROFILES} profile links" in page.text

@@ -12,6 +12,7 @@ from app.services import candidates as candidate_service
 from app.services import intake, verification
 from app.services.candidates import CandidateError
 from app.services.intake import IntakeError
+from app.verification import profiles
 from app.web.api import bp, serialise
 from app.web.api.common import (
     Fields,
@@ -138,6 +139,9 @@ def add_credential(candidate_id: int) -> Response:
     fields = Fields(json_body(CREDENTIAL_FIELDS))
     item = decode_document(fields, fields.body, "")
     fields.check()
+    _label, url, _data = item
+    if url and profiles.match(url):
+        return _add_profile(candidate, url)
     added = _add(candidate, [item], single=True)
     if not added:
         existing = _existing(candidate, item)
@@ -146,6 +150,18 @@ def add_credential(candidate_id: int) -> Response:
     credential = added[0]
     location = url_for("api.show_credential", credential_id=credential.id)
     return created(serialise.credential_summary(Credential.get_by_id(credential.id)), location)
+
+
+def _add_profile(candidate: Candidate, url: str) -> Response:
+    """A profile link: queued for the worker, which adds one credential per public badge."""
+    try:
+        (row,) = intake.add_links(candidate, [url]).profiles
+    except IntakeError as error:
+        raise ApiError(422, str(error), details={"fields": {"url": str(error)}}) from None
+    response = jsonify(serialise.profile(row))
+    response.status_code = 202
+    response.headers["Location"] = url_for("api.show_candidate", candidate_id=candidate.id)
+    return response
 
 
 def _emails(fields: Fields) -> list[str] | None:
@@ -178,7 +194,10 @@ def _credential_items(fields: Fields, value: object) -> list[Item]:
 def _add(candidate: Candidate, items: list[Item], single: bool = False) -> list[Credential]:
     """Queue each item; one the candidate already has is skipped, one that is no badge is a 422
     (the view's transaction rolls back: nothing of the request is kept)."""
-    added = intake.add_urls(candidate, [url for _, url, _ in items if url])
+    try:
+        added = intake.add_links(candidate, [url for _, url, _ in items if url]).credentials
+    except IntakeError as error:
+        raise ApiError(422, str(error), details={"fields": {"credentials": str(error)}}) from None
     for index, (label, url, data) in enumerate(items):
         if url is None and data is not None:
             try:

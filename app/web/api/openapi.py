@@ -170,8 +170,10 @@ def operation(
     parameters: list[dict[str, Any]] | None = None,
     body: Schema | None = None,
     errors: tuple[int, ...] = (),
+    also: dict[int, tuple[Schema, str]] | None = None,
 ) -> dict[str, Any]:
-    """One operation; 401 and 429 apply to all, a body adds 400/413/415/422."""
+    """One operation; 401 and 429 apply to all, a body adds 400/413/415/422; `also` documents
+    another success answer."""
     status, schema, ok_description = ok
     codes = {401, 429, *errors}
     if body is not None:
@@ -184,6 +186,8 @@ def operation(
     if operation_id in openapi_examples.BY_OPERATION and schema:
         example = openapi_examples.BY_OPERATION[operation_id]
         responses[str(status)]["content"]["application/json"]["example"] = example
+    for code, (other, other_description) in (also or {}).items():
+        responses[str(code)] = _json(other, other_description)
     for code in sorted(codes):
         responses[str(code)] = {"$ref": f"#/components/responses/{ERRORS[code][0]}"}
     result: dict[str, Any] = {
@@ -284,10 +288,13 @@ def paths() -> dict[str, Any]:
                 "credentials",
                 "Add a credential to a candidate",
                 (201, ref("CredentialSummary"), "Queued for verification."),
-                description="409 when the candidate already has it (`details.credential_id`).",
+                description="409 when the candidate already has it (`details.credential_id`). "
+                "A Credly public profile or Badgr shared collection link answers 202 with the "
+                "queued profile import instead; its badges appear as the worker reads it.",
                 parameters=[candidate],
                 body=ref("CredentialInput"),
                 errors=(409,),
+                also={202: (ref("ProfileImport"), "A profile link, queued to be read.")},
             ),
         },
         "/credentials/{credential_id}": {

@@ -91,6 +91,18 @@ CANDIDATE: dict[str, Any] = {
     "created_at": WHEN,
     "updated_at": WHEN,
     "credentials": [CREDENTIAL_SUMMARY],
+    "profiles": [
+        {
+            "id": 1,
+            "url": "https://www.credly.com/users/ada-lovelace/badges",
+            "provider": "Credly",
+            "handle": "ada-lovelace",
+            "status": "done",
+            "found": 12,
+            "added": 12,
+            "detail": "",
+        }
+    ],
     "url": "/api/v1/candidates/3",
     "signals": [
         {

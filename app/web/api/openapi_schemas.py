@@ -50,7 +50,11 @@ VERDICT = {"type": "string", "enum": VERDICTS}
 HTTP_URL = {"type": "string", "pattern": "^https?://", "maxLength": 2000, "format": "uri"}
 
 CREDENTIAL_SOURCE = {
-    "url": {**HTTP_URL, "description": "A hosted assertion, credential URL or badge page."},
+    "url": {
+        **HTTP_URL,
+        "description": "A hosted assertion, credential URL or badge page; or a Credly public "
+        "profile or Badgr shared collection, which brings in each public badge.",
+    },
     "document": {
         "description": "The credential itself: a JSON object, or text (JSON, compact JWS/JWT).",
         "anyOf": [{"type": "object"}, {"type": "string", "minLength": 1}],
@@ -154,6 +158,12 @@ def schemas() -> dict[str, Schema]:
                 "created_at": WHEN,
                 "updated_at": WHEN,
                 "credentials": {"type": "array", "items": ref("CredentialSummary")},
+                "profiles": {
+                    "type": "array",
+                    "items": ref("ProfileImport"),
+                    "description": "Profile links given as credentials; each becomes one "
+                    "credential per public badge.",
+                },
                 "url": STRING,
                 "signals": {
                     "type": "array",
@@ -193,6 +203,29 @@ def schemas() -> dict[str, Schema]:
                     "description": "Other candidates involved (who share the address or badge).",
                 },
             }
+        ),
+        "ProfileImport": obj(
+            {
+                "id": INTEGER,
+                "url": TEXT_OR_NULL,
+                "provider": {
+                    "type": "string",
+                    "description": "`Credly` (public profile) or `Canvas Credentials (Badgr)` "
+                    "(shared collection).",
+                },
+                "handle": STRING,
+                "status": {
+                    "type": "string",
+                    "enum": ["queued", "importing", "done", "failed"],
+                    "description": "`done` once every page was read; `failed` says why in "
+                    "`detail` (private, not found, unreachable).",
+                },
+                "found": {**INTEGER, "minimum": 0, "description": "Public badges listed."},
+                "added": {**INTEGER, "minimum": 0, "description": "Of those, new credentials."},
+                "detail": STRING,
+            },
+            description="A public profile or collection link that the worker reads and turns "
+            "into one credential per public badge.",
         ),
         "CandidatePage": obj(
             {"data": {"type": "array", "items": ref("Candidate")}, "pagination": ref("Pagination")}

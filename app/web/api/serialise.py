@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import url_for
 
-from app.models import Candidate, Credential, VerificationRun, utcnow
+from app.models import Candidate, Credential, ProfileImport, VerificationRun, utcnow
 from app.services import candidates as candidate_service
-from app.services import fraud, ownership, verification
+from app.services import fraud, ownership, profile_import, verification
 from app.services.candidates import MAX_NOTES
 from app.verification.labels import assurance_label
 from app.web.api.common import iso
@@ -18,8 +18,8 @@ LIST_TEXT_CHARS = MAX_NOTES  # the longest text a list embeds per field
 
 
 def candidates(rows: list[Candidate], *, listing: bool = True) -> list[dict[str, Any]]:
-    """Many candidates with their addresses, credentials and fraud signals in a fixed number of
-    queries, not 2N+1.
+    """Many candidates with their addresses, credentials, profile links and fraud signals in a
+    fixed number of queries, not 2N+1.
 
     A list holds 100 candidates: every text in it is bounded, whatever older rows hold.
     """
@@ -27,10 +27,12 @@ def candidates(rows: list[Candidate], *, listing: bool = True) -> list[dict[str,
     emails = candidate_service.emails_by_candidate(ids)
     held = verification.credentials_by_candidate(ids)
     signals = fraud.by_candidate(rows[0].organization_id, utcnow(), ids) if rows else {}
+    links = profile_import.by_candidate(ids)
     return [
         {
             **_candidate(row, emails[row.id], listing),
             "credentials": [credential_summary(c) for c in held[row.id]],
+            "profiles": [profile(link) for link in links.get(row.id, [])],
             "url": url_for("api.show_candidate", candidate_id=row.id),
             "signals": [signal(s) for s in signals[row.id]],
         }
@@ -52,6 +54,20 @@ def _candidate(row: Candidate, emails: list[str], listing: bool) -> dict[str, An
         "state": row.state,
         "created_at": iso(row.created_at),
         "updated_at": iso(row.updated_at),
+    }
+
+
+def profile(row: ProfileImport) -> dict[str, Any]:
+    """A profile link (Credly profile, Badgr collection) and how far reading it got."""
+    return {
+        "id": row.id,
+        "url": _bounded(row.url),
+        "provider": row.provider,
+        "handle": row.handle,
+        "status": row.status,
+        "found": row.found,
+        "added": row.added,
+        "detail": row.detail,
     }
 
 
