@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -14,10 +15,11 @@ from app.config import Settings
 from app.models import Candidate, Credential, Organization, ProfileImport, utcnow
 from app.services import candidates as candidate_service
 from app.services import intake, profile_import
+from app.verification import profiles
 from jobs import worker
 from tests.conftest import make_settings
-from tests.support.credly import CREDLY_HOSTS, CredlyProfile
-from tests.support.ob2_builders import DEFAULT_EMAIL
+from tests.support.credly import CREDLY_HOSTS, JSON, CredlyProfile, as_json
+from tests.support.ob2_builders import DEFAULT_EMAIL, IssuerKit
 from tests.support.provider_hosts import ProviderHosts
 
 
@@ -154,3 +156,61 @@ def test_a_claim_taken_over_after_its_lease_writes_nothing(
     assert (stale.status, stale.claim_token, stale.found) == ("importing", second.token, 0)
     profile_import.expand(second, credly.fetcher())
     assert ProfileImport.get_by_id(row.id).status == "done"
+
+
+def test_a_badgr_collection_brings_in_only_its_badgr_assertions(
+    app: Flask,
+    settings: Settings,
+    candidate: Candidate,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    kit = IssuerKit(base="https://api.badgr.io/public", name="Acme Academy")
+    share = "0123456789abcdef0123456789abcdef"
+    ids = ["AbCdEf123456", "ZyXwVu987654"]
+    with ProviderHosts(tmp_path, "api.badgr.io") as hosts:
+        for url, document in kit.documents().items():
+            hosts.route("api.badgr.io", urlsplit(url).path, body=as_json(document), headers=JSON)
+        for entity in ids:
+            assertion = kit.hosted_assertion(
+                entity, id=f"https://api.badgr.io/public/assertions/{entity}"
+            )
+            hosts.route(
+                "api.badgr.io",
+                f"/public/assertions/{entity}",
+                body=as_json(assertion),
+                headers=JSON,
+            )
+        badges = [
+            {"id": f"https://api.badgr.io/public/assertions/{entity}?v=2_0"} for entity in ids
+        ]
+        badges.append({"id": "https://uploads.example/assertions/elsewhere.json"})
+        collection = {"type": "Collection", "name": "My badges", "badges": badges}
+        hosts.route(
+            "api.badgr.io", f"/public/collections/{share}", body=as_json(collection), headers=JSON
+        )
+        hosts.install(monkeypatch)
+        row = _import(candidate, f"https://api.badgr.io/public/collections/{share}")
+
+        worker.drain(settings)
+
+    done = ProfileImport.get_by_id(row.id)
+    assert (done.status, done.found, done.added) == ("done", 2, 2)
+    assert list(_verdicts(candidate).values()) == ["verified", "verified"]
+    (request,) = [r for r in hosts.server.requests if r.path.startswith("/public/collections/")]
+    assert request.path == f"/public/collections/{share}?v=2_0"
+    assert "json" in (request.header("accept") or "")  # Badgr answers HTML to a browser
+
+
+def test_a_profile_of_endless_pages_is_read_up_to_the_page_cap(
+    app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
+) -> None:
+    profile = CredlyProfile("prolific", badges=15, per_page=1).serve(credly)
+    row = _import(candidate, profile.url)
+
+    worker.drain(settings)
+
+    done = ProfileImport.get_by_id(row.id)
+    assert (done.status, done.found) == ("done", profiles.MAX_PAGES)
+    paths = [r.path for r in credly.server.requests if r.path.startswith("/users/prolific/")]
+    assert len(paths) == profiles.MAX_PAGES

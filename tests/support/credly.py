@@ -107,18 +107,18 @@ class CredlyProfile:
         else:
             hosts.route("www.credly.com", path, handler=self._answer_page)
         for url, document in self.kit.documents().items():
-            hosts.route("api.credly.com", urlsplit(url).path, body=_json(document), headers=JSON)
+            hosts.route("api.credly.com", urlsplit(url).path, body=as_json(document), headers=JSON)
         for badge in self.ids:
             url = self.assertion_url(badge)
             assertion = self.kit.hosted_assertion(badge, id=url, email=self.email)
-            hosts.route("api.credly.com", urlsplit(url).path, body=_json(assertion), headers=JSON)
+            hosts.route("api.credly.com", urlsplit(url).path, body=as_json(assertion), headers=JSON)
         return self
 
     def _answer_page(self, request: RecordedRequest) -> Route:
         query = parse_qs(urlsplit(request.path).query)
         number = int((query.get("page") or ["1"])[0])
-        return Route(body=_json(self.page(number)), headers=JSON)
+        return Route(body=as_json(self.page(number)), headers=JSON)
 
 
-def _json(document: object) -> bytes:
+def as_json(document: object) -> bytes:
     return json.dumps(document).encode()
