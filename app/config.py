@@ -29,6 +29,7 @@ class Settings:
     run_scheduler: bool = True
     demo_mode: bool = False
     login_rate_limit: str = "10 per minute"
+    invite_rate_limit: str = "30 per minute"  # invite-link actions, per client and per invite
     proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-For names the client
     api_rate_limit: str = "600 per minute"  # per API token
     api_verify_seconds: float = 20.0  # the time limit of POST /api/v1/verify
@@ -89,6 +90,7 @@ _ENV_NAMES: dict[str, str] = {
     "run_scheduler": "SKILLPROOF_RUN_SCHEDULER",
     "demo_mode": "SKILLPROOF_DEMO_MODE",
     "login_rate_limit": "SKILLPROOF_LOGIN_RATE_LIMIT",
+    "invite_rate_limit": "SKILLPROOF_INVITE_RATE_LIMIT",
     "proxy_hops": "SKILLPROOF_PROXY_HOPS",
     "api_rate_limit": "SKILLPROOF_API_RATE_LIMIT",
     "api_verify_seconds": "SKILLPROOF_API_VERIFY_SECONDS",

@@ -31,6 +31,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "database_url": database_url,
         "run_scheduler": False,
         "login_rate_limit": "1000 per minute",
+        "invite_rate_limit": "1000 per minute",
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

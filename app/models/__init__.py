@@ -26,6 +26,7 @@ from app.models.credentials import (
     ImportBatch,
     VerificationRun,
 )
+from app.models.invites import CandidateInvite, InviteCredential
 from app.models.presentations import PresentationChallenge
 from app.models.profiles import ProfileImport, ProfileStatus
 from app.models.proofs import EmailChallenge
@@ -44,6 +45,8 @@ from app.models.recruiting import CandidateNote, ProofKind, ProvenIdentity, Shar
 from app.models.security import OrganizationWebhook, RateLimitCounter, UserSession
 
 __all__ = [
+    "CandidateInvite",
+    "InviteCredential",
     "EmailChallenge",
     "ProfileImport",
     "ProfileStatus",

@@ -14,6 +14,7 @@ from app.services import (
     fraud,
     identity,
     intake,
+    invites,
     notes,
     ownership,
     profile_import,
@@ -28,6 +29,7 @@ from app.verification.result import Verdict
 from app.web import wording
 from app.web.auth import can_change
 from app.web.htmx import htmx, is_partial, render, see_other
+from app.web.invites import panel_context as invite_panel
 from app.web.tenancy import get_or_404, org_id
 
 LONG_POLL_SECONDS = 10.0
@@ -185,16 +187,21 @@ def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
         "credentials": credentials,
         "belonging": ownership.belonging_of(credentials),
         "profile_imports": imports,
+        "invited": invites.added_ids(candidate),
         # The worker refreshes the candidate's state just after storing a verdict: poll until
         # that has happened too, or the status shown could stay "Verifying…".
+        # While an invite is active the candidate may add credentials at any moment: keep
+        # listening, so they appear without a reload.
         "pending": any(c.pending for c in credentials)
         or any(row.pending for row in imports)
-        or candidate.state == CandidateState.PENDING.value,
+        or candidate.state == CandidateState.PENDING.value
+        or invites.awaiting(candidate),
         # A fragment swapped into the page also updates the candidate's status out of band.
         "refresh_state": is_partial(),
         "errors": {},
         "notice": None,
         "links_text": "",
+        **invite_panel(candidate),
         **extra,
     }
 

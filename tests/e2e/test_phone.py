@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from app.models import Candidate, Credential, ImportBatch, Organization, ProfileImport, User
 from app.ranking import Importance, Tier
 from app.services import candidates as candidate_service
-from app.services import custom_skills, intake
+from app.services import custom_skills, intake, invites
 from app.services import roles as role_service
 from app.services import skills as skill_service
 from app.services.custom_skills import SkillInput
@@ -95,7 +95,15 @@ def _screens(issuer: LocalIssuer, coursera: ProviderHosts) -> list[str]:
     )
     suspect = _suspect(organization, admin)
     course_page = settled_issuer_page(grace, coursera)
+    invite, secret = invites.create(grace, admin)  # the portal with the candidate's badges
+    invites.consent(invite)
+    invites.submitted(invite, credentials, "4 links")
+    _, fresh_secret = invites.create(  # the notice of a link not yet agreed to
+        candidate_service.create(organization, "Alan Turing", []), admin
+    )
     return [
+        f"/invite/{secret}",
+        f"/invite/{fresh_secret}",
         "/",
         "/candidates/",
         f"/candidates/{grace.id}",
@@ -217,7 +225,7 @@ def test_every_screen_fits_a_390px_phone_and_is_accessible(
     phone: Page, live_server: LiveServer, issuer: LocalIssuer, coursera: ProviderHosts
 ) -> None:
     screens = _screens(issuer, coursera)
-    for path in ("/login", "/password/forgot"):
+    for path in ("/login", "/password/forgot", "/invite/no-longer-active"):
         phone.goto(f"{live_server.url}{path}")
         expect(phone.get_by_role("heading", level=1)).to_be_visible()
         assert _overflow(phone) == "", f"{path}: {_overflow(phone)}"

@@ -19,7 +19,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import api_tokens, intake
+from app.services import api_tokens, intake, invites
 from app.services import candidates as candidate_service
 from tests.conftest import AuthActions
 from tests.support.builders import build_user
@@ -49,6 +49,7 @@ def test_every_object_route_is_404_for_another_organisation(
         "profile_id": intake.add_links(candidate, ["https://www.credly.com/users/ada/badges"])
         .profiles[0]
         .id,
+        "invite_id": invites.create(candidate, owner)[0].id,
     }
     stranger = build_user(other_org, "admin@globex.test", Role.ADMIN)
     auth.login(stranger.email)
@@ -58,6 +59,8 @@ def test_every_object_route_is_404_for_another_organisation(
             continue  # API routes: tests/web/test_api_tenancy.py, with tokens
         if rule.endpoint == "auth.reset_password":
             continue  # its argument is a signed link, not an object id: test_password_reset.py
+        if rule.endpoint == "portal.open_link":
+            continue  # no organisation: the link's secret names the invite (test_invites.py)
         if rule.endpoint == "reports.shared":
             continue  # no organisation: a signed token names the report (test_sharing.py)
         if rule.endpoint.startswith("exchanges."):

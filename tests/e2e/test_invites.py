@@ -1,0 +1,76 @@
+"""In two browsers: a recruiter invites a candidate by link; the candidate, without an account,
+consents and adds a badge; the recruiter's page shows it without a reload; revoking ends it."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from app.models import Organization
+from app.services import candidates as candidate_service
+from tests.e2e.conftest import LiveServer
+from tests.e2e.pages import SignInPage
+from tests.e2e.pages.candidates import CandidatePage
+from tests.e2e.pages.portal import InvitePanel, PortalPage
+from tests.e2e.test_accessibility import assert_accessible
+from tests.e2e.test_recruiter_tools import assert_fits_phone
+from tests.support.ob2_builders import DEFAULT_EMAIL
+from tests.support.test_issuer import Case, LocalIssuer
+
+pytestmark = pytest.mark.e2e
+
+
+def _recruiter_on_candidate(page: Page, server: LiveServer) -> CandidatePage:
+    organization = Organization.by_slug("acme")
+    assert organization is not None
+    grace = candidate_service.create(organization, "Grace Hopper", [DEFAULT_EMAIL])
+    SignInPage(page, server.url).open().sign_in(server.recruiter_email, server.password)
+    expect(page.get_by_role("heading", name="Worklist", level=1)).to_be_visible()
+    page.goto(f"{server.url}/candidates/{grace.id}")
+    return CandidatePage(page).wait_for("Grace Hopper")
+
+
+def test_a_candidate_adds_a_badge_through_an_invite_and_the_recruiter_sees_it_live(
+    page: Page, browser: Browser, live_server: LiveServer, issuer: LocalIssuer
+) -> None:
+    recruiter = _recruiter_on_candidate(page, live_server)
+    panel = InvitePanel(page)
+    link = panel.create(days=7)
+    expect(panel.invites().nth(1)).to_contain_text("not opened yet")
+    assert_accessible(page, "candidate page with an invite")
+
+    context = browser.new_context()  # the candidate: no account, no cookies
+    candidate = context.new_page()
+    portal = PortalPage(candidate).open(link, "Acme Hiring")
+    assert "/invite/portal" in candidate.url  # the secret left the address bar
+    expect(portal.notice()).to_contain_text("Until Acme Hiring deletes your record")
+    expect(portal.add_region()).to_have_count(0)
+    assert_accessible(candidate, "portal notice")
+    assert_fits_phone(candidate, "portal notice")
+    portal.consent()
+
+    portal.paste("   ")
+    expect(portal.error()).to_have_text("Paste at least one badge link first.")
+    portal.upload("cv.pdf", b"%PDF-1.7 not a badge")
+    expect(portal.error()).to_contain_text("“cv.pdf” is not a digital badge")
+
+    portal.paste(f"My badge: {issuer.hosted('valid').url}")
+    portal.expect_results(["Verified"])
+    assert_accessible(candidate, "portal with a verified badge")
+    assert_fits_phone(candidate, "portal with a verified badge")
+
+    recruiter.expect_verdicts(["Verified"])  # arrived without a reload
+    expect(recruiter.credential_rows().nth(0)).to_contain_text("added by the candidate")
+
+    portal.paste(issuer.hosted("gone-private", Case.NOT_FOUND).url)
+    portal.expect_results(["Verified", "Not found at the issuer"])
+    expect(portal.rows().nth(1)).to_contain_text("check that you copied all of it")
+
+    page.reload()
+    panel.revoke()
+    candidate.reload()
+    expect(candidate.get_by_role("heading", name="This link is no longer active")).to_be_visible()
+    candidate.goto(link)
+    expect(candidate.get_by_role("heading", name="This link is no longer active")).to_be_visible()
+    assert_fits_phone(candidate, "inactive invite link")
+    context.close()
