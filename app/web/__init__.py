@@ -93,8 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     blueprints = (auth, dashboard, candidates, credentials, imports, roles, alerts, operations)
-    recruiting = (bulk, notes, profiles, identities, reports, audit)
-    recruiting = (bulk, notes, identities, reports, audit, invites, portal)
+    recruiting = (bulk, notes, profiles, identities, reports, audit, invites, portal)
     for module in (*blueprints, *recruiting, skills, issuers, stacks, settings, account):
         app.register_blueprint(module.bp)
     from app.web import api
