@@ -248,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{SKILLPROOF} is missing: run `make setup` first", file=sys.stderr)
         return 2
     runner, why = (None, "--no-peer") if args.no_peer else peer_runner(args.peers)
+    print("load average at start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     ours_start, floor = startup()
     verdict = "ok" if ours_start <= STARTUP_GOAL else "ABOVE GOAL"
     print(
@@ -278,6 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if theirs is not None:
         print(expected_hits(theirs, badges))
         print("\n".join(agreement(ours, theirs, badges)))
+    print("load average at end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     return 0
 
 

@@ -20,6 +20,7 @@ import argparse
 import copy
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -125,17 +126,30 @@ REPEAT_SMALL = 3
 GOAL = 2.0
 
 
-def whole_process(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Seconds one process took, and how many JSON lines it printed."""
-    started = time.perf_counter()
+def whole_process(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Seconds one process took, and its CPU seconds (user + system: steadier on a busy
+    machine); a process that did not print one JSON line per credential stops the benchmark."""
+    started, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=PEERS, check=False)
-    seconds = time.perf_counter() - started
-    return seconds, sum(line.startswith("{") for line in done.stdout.splitlines())
+    seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu
+    lines = sum(line.startswith("{") for line in done.stdout.splitlines())
+    expected = sum(arg.startswith("http") for arg in command)
+    if lines != expected:
+        raise SystemExit(f"{command[0]} printed {lines} of {expected} lines: {done.stderr[-500:]}")
+    return seconds, cpu
 
 
-def median_seconds(command: list[str], times: int, env: dict[str, str] | None = None) -> float:
-    runs = [whole_process(command, env) for _ in range(times)]
-    return statistics.median(seconds for seconds, _ in runs)
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def median_run(
+    command: list[str], times: int, env: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """(seconds, cpu) of the run with the median time of `times`."""
+    runs = sorted(whole_process(command, env) for _ in range(times))
+    return runs[len(runs) // 2]
 
 
 def compare_processes(urls: list[str], with_peer: bool) -> list[float]:
@@ -146,16 +160,19 @@ def compare_processes(urls: list[str], with_peer: bool) -> list[float]:
     ratios = []
     for size in (*SMALL_BATCHES, len(urls)):
         batch, times = urls[:size], REPEAT_SMALL if size in SMALL_BATCHES else 1
-        ours = median_seconds([str(SKILLPROOF), "verify", "--json", *batch], times, env)
-        serial = median_seconds(
+        ours, ours_cpu = median_run([str(SKILLPROOF), "verify", "--json", *batch], times, env)
+        serial, _ = median_run(
             [str(SKILLPROOF), "verify", "--json", "--concurrency", "1", *batch], times, env
         )
-        line = f"{size:>4} credentials: skillproof {ours:5.2f} s, at concurrency 1 {serial:5.2f} s"
+        line = (
+            f"{size:>4} credentials: skillproof {ours:5.2f} s (cpu {ours_cpu:.2f}),"
+            f" at concurrency 1 {serial:5.2f} s"
+        )
         if peer:
-            theirs = median_seconds(["node", str(PEERS / "verify_dcc.mjs"), *batch], times)
+            theirs, theirs_cpu = median_run(["node", str(PEERS / "verify_dcc.mjs"), *batch], times)
             line += (
-                f", verifier-core {theirs:5.2f} s -> {theirs / ours:4.1f}x"
-                f" ({theirs / serial:.1f}x at concurrency 1)"
+                f", verifier-core {theirs:5.2f} s (cpu {theirs_cpu:.2f})"
+                f" -> {theirs / ours:4.1f}x ({theirs / serial:.1f}x at concurrency 1)"
             )
             if size in SMALL_BATCHES:
                 ratios.append(theirs / ours)
@@ -231,6 +248,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.02, help="seconds per response")
     parser.add_argument("--no-peer", action="store_true", help="skip DCC verifier-core")
     args = parser.parse_args()
+    print("load average at start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     with StaticServer(args.latency) as server:
         urls = build_set(args.n, server)
         print(
@@ -252,6 +270,7 @@ def main() -> None:
     pyld_ms, oxigraph_ms = canonicalisation_cost()
     print(f"canonicalise 1 credential (CPU, median): pyld {pyld_ms:.2f} ms", end="")
     print(f", pyoxigraph {oxigraph_ms:.2f} ms (incl. pyld to_rdf)" if oxigraph_ms else "")
+    print("load average at end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":
