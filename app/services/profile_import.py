@@ -126,15 +126,19 @@ def expand(claimed: Claimed, fetcher: Fetcher, *, lease: timedelta = LEASE) -> N
         _finish(claimed, ProfileStatus.FAILED, "This is not a profile link Skillproof can read.")
         return
     try:
-        found, added = _walk(claimed, row, match, fetcher, lease)
+        found, added, more = _walk(claimed, row, match, fetcher, lease)
     except _Failed as failure:
         _finish(claimed, ProfileStatus.FAILED, str(failure))
         return
     except _Lost:
         log.warning("claim on profile import %s lost", claimed.id)
         return
-    capped = found >= profiles.MAX_BADGES
-    note = f"Only the first {profiles.MAX_BADGES} badges were taken." if capped else ""
+    note = (
+        f"Only the first {found} were taken: a profile is read up to {profiles.MAX_BADGES} "
+        f"badges on {profiles.MAX_PAGES} pages."
+        if more
+        else ""
+    )
     _finish(claimed, ProfileStatus.DONE, note, found=found, added=added)
 
 
@@ -144,29 +148,29 @@ def _walk(
     match: profiles.ProfileMatch,
     fetcher: Fetcher,
     lease: timedelta,
-) -> tuple[int, int]:
-    """Every page of the profile (at most MAX_PAGES and MAX_BADGES); (badges found, added)."""
+) -> tuple[int, int, bool]:
+    """Every page of the profile (at most MAX_PAGES and MAX_BADGES): (badges found, added,
+    whether the profile lists more than the caps let us read)."""
     candidate = Candidate.get_by_id(row.candidate_id)
     seen: set[str] = set()
-    added = 0
+    added, more = 0, False
     url: str | None = match.machine_url
-    for number in range(1, profiles.MAX_PAGES + 1):
+    for _ in range(profiles.MAX_PAGES):
         if url is None or len(seen) >= profiles.MAX_BADGES:
             break
-        page = _read(fetcher, url, match, number)
-        fresh = [badge for badge in page.badges if badge not in seen]
-        fresh = fresh[: profiles.MAX_BADGES - len(seen)]
+        page = _read(fetcher, url, match)
+        new = [badge for badge in page.badges if badge not in seen]
+        fresh = new[: profiles.MAX_BADGES - len(seen)]
         seen.update(fresh)
         added += len(intake.add_urls(candidate, fresh))
         if not _progress(claimed, len(seen), added, lease):
             raise _Lost(claimed.id)
         url = page.next_url
-    return len(seen), added
+        more = url is not None or len(new) > len(fresh)
+    return len(seen), added, more
 
 
-def _read(
-    fetcher: Fetcher, url: str, match: profiles.ProfileMatch, number: int
-) -> profiles.ProfilePage:
+def _read(fetcher: Fetcher, url: str, match: profiles.ProfileMatch) -> profiles.ProfilePage:
     """One page of the machine form, or _Failed saying in plain words why not."""
     try:
         response = fetcher.fetch(url, accept=ACCEPT_JSON, revalidate=True)
@@ -181,7 +185,7 @@ def _read(
     if moved is None or moved.provider != match.provider or moved.handle != match.handle:
         raise _Failed(_PRIVATE.format(provider=match.provider, kind=match.kind))
     try:
-        return profiles.read_page(match, parse_json(response.content), page=number)
+        return profiles.read_page(match, parse_json(response.content))
     except (JsonError, profiles.ProfileFormatError):
         raise _Failed(
             f"{match.provider} did not answer with a public {match.kind}: it may be private, "

@@ -87,16 +87,17 @@ def _credly_page(slug: str) -> str:
     return f"https://www.credly.com/users/{slug}/badges.json"
 
 
-def read_page(profile: ProfileMatch, document: Any, *, page: int = 1) -> ProfilePage:
-    """The badge links one page of the profile's machine form lists (at most MAX_BADGES)."""
+def read_page(profile: ProfileMatch, document: Any) -> ProfilePage:
+    """The badge links one page of the profile's machine form lists (at most MAX_BADGES), and
+    its next page; the caller stops after MAX_PAGES."""
     if not isinstance(document, dict):
         raise ProfileFormatError(f"the {profile.provider} answer is not a profile")
     if profile.provider == CREDLY:
-        return _credly(profile, document, page)
+        return _credly(profile, document)
     return _badgr(profile, document)
 
 
-def _credly(profile: ProfileMatch, document: dict[str, Any], page: int) -> ProfilePage:
+def _credly(profile: ProfileMatch, document: dict[str, Any]) -> ProfilePage:
     """Credly's `badges.json`: `data` lists badges (`id`, `public`), `metadata` paginates."""
     entries = document.get("data")
     if not isinstance(entries, list):
@@ -112,14 +113,14 @@ def _credly(profile: ProfileMatch, document: dict[str, Any], page: int) -> Profi
     meta = metadata if isinstance(metadata, dict) else {}
     return ProfilePage(
         _accepted(badges, CREDLY),
-        _credly_next(profile, meta.get("next_page_url"), page),
+        _credly_next(profile, meta.get("next_page_url")),
         _count(meta.get("total_count")),
     )
 
 
-def _credly_next(profile: ProfileMatch, next_url: object, page: int) -> str | None:
-    """The next page only when it is this same profile's machine form on Credly, and in cap."""
-    if not isinstance(next_url, str) or page >= MAX_PAGES or len(next_url) > 2000:
+def _credly_next(profile: ProfileMatch, next_url: object) -> str | None:
+    """The next page only when it is this same profile's machine form on Credly, over https."""
+    if not isinstance(next_url, str) or len(next_url) > 2000:
         return None
     try:
         parts = urlsplit(next_url)

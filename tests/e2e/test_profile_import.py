@@ -52,9 +52,15 @@ def test_importing_a_credly_profile_shows_one_verified_credential_per_public_bad
     candidate.expect_verdicts(["Verified"] * 3)
     expect(candidate.credentials()).to_contain_text("Robotics Fundamentals")
     expect(candidate.status()).to_contain_text("All verified", timeout=VERDICT_TIMEOUT)
-    expect(
-        candidate.profile_row(ADA).get_by_role("button", name=f"Import again {ADA}")
-    ).to_be_visible()
+    CredlyProfile("ada-lovelace", badges=5, per_page=3, private={2}).serve(credly)  # one more
+
+    candidate.profile_row(ADA).get_by_role("button", name=f"Import again {ADA}").click()
+
+    expect(candidate.notice()).to_have_text(f"Reading {ADA} again.")
+    expect(candidate.profile_row(ADA)).to_contain_text(
+        "4 public badges found, 1 added.", timeout=VERDICT_TIMEOUT
+    )
+    candidate.expect_verdicts(["Verified"] * 4)
     assert not errors
 
 

@@ -212,5 +212,6 @@ def test_a_profile_of_endless_pages_is_read_up_to_the_page_cap(
 
     done = ProfileImport.get_by_id(row.id)
     assert (done.status, done.found) == ("done", profiles.MAX_PAGES)
+    assert done.detail.startswith(f"Only the first {profiles.MAX_PAGES} were taken")
     paths = [r.path for r in credly.server.requests if r.path.startswith("/users/prolific/")]
     assert len(paths) == profiles.MAX_PAGES

@@ -128,13 +128,6 @@ def test_the_next_page_is_followed_only_on_the_same_profile() -> None:
         assert read_page(ADA, document).next_url is None, elsewhere
 
 
-def test_pages_stop_at_the_cap() -> None:
-    assert ADA is not None
-    document = CredlyProfile("ada-lovelace", badges=50, per_page=1).page(1)
-    assert read_page(ADA, document, page=profiles.MAX_PAGES - 1).next_url is not None
-    assert read_page(ADA, document, page=profiles.MAX_PAGES).next_url is None
-
-
 def test_a_huge_page_is_capped_and_duplicates_merged() -> None:
     assert ADA is not None
     entries = [{"id": f"{n:08x}-4e5f-4a6b-8c7d-9e0f1a2b3c4d"} for n in range(2000)]

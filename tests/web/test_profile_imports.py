@@ -241,3 +241,12 @@ def test_a_csv_row_with_too_many_profile_links_is_refused_in_the_preview(
         content_type="multipart/form-data",
     )
     assert f"more than {intake.MAX_PROFILES} profile links" in page.text
+
+
+def test_deleting_the_candidate_deletes_their_profile_links(
+    signed_in: FlaskClient, candidate: Candidate
+) -> None:
+    intake.add_links(candidate, [PROFILE])
+    response = signed_in.post(f"/candidates/{candidate.id}/delete")
+    assert response.status_code == 303
+    assert ProfileImport.select().count() == 0  # the earner's profile name is personal data
