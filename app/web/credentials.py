@@ -8,10 +8,10 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, g, request, url_for
 from flask_login import current_user, login_required
 
-from app.models import Candidate, Credential
+from app.models import Candidate, Credential, utcnow
 from app.ranking import Tier
 from app.services import candidates as candidate_service
-from app.services import identity, ownership, receipts, verification
+from app.services import fraud, identity, ownership, receipts, verification
 from app.services import roles as role_service
 from app.services.issuer_identity import IssuerIdentity, identity_of
 from app.verification.issuer_pages import FORMAT as ISSUER_PAGE
@@ -45,7 +45,14 @@ def _context(credential: Credential) -> dict[str, Any]:
     checks = result.get("checks", [])
     candidate = Candidate.get_by_id(credential.candidate_id)
     conflicts = identity.conflicts(credential.organization_id, candidate.id)
+    signals = fraud.signals(
+        credential.organization_id,
+        utcnow(),
+        among=[candidate.id],
+        kinds=fraud.ISSUER_AND_NAME_KINDS,
+    )
     return {
+        "signals": fraud.by_credential(signals).get(credential.id, []),
         "contested": identity.conflicted_credentials(conflicts).get(credential.id, []),
         "shared_address": [c for c in conflicts if c.kind == "email"],
         "credential": credential,

@@ -74,6 +74,9 @@ def test_a_lookalike_issuers_burst_of_badges_is_flagged_on_the_candidate_and_the
     warnings.get_by_role("link").first.click()
     expect(page).to_have_url(re.compile(r"/credentials/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Robotics Fundamentals")
+    expect(page.get_by_role("note").filter(has_text="Warning signs")).to_contain_text(
+        f"made to look like your trusted issuer “{TRUSTED_NAME}”"
+    )
 
     worklist = WorklistPage(page).open(live_server.url)
     imitation = worklist.group("Issuer imitating a trusted one")

@@ -109,6 +109,7 @@ def _screens(issuer: LocalIssuer, coursera: ProviderHosts) -> list[str]:
         f"/candidates/{grace.id}",
         f"/candidates/{_with_profile_links(organization).id}",
         f"/candidates/{suspect.id}",
+        f"/credentials/{suspect.credentials.first().id}",
         f"/candidates/{grace.id}/edit",
         f"/candidates/{grace.id}/report",
         f"/credentials/{credentials[0].id}",

@@ -382,3 +382,17 @@ def test_the_credential_list_fragment_refreshes_the_warning_signs_out_of_band(
     fragment = signed_in.get(f"/candidates/{ada.id}/progress", headers={"HX-Request": "true"}).text
     region = fragment.split('<div id="signals-region" hx-swap-oob="true">', 1)[1]
     assert "“SQL Basics” names its holder “Grace Hopper”, not Ada Lovelace." in region
+
+
+def test_the_credential_page_repeats_the_warning_about_that_credential_only(
+    signed_in: FlaskClient, org: Organization
+) -> None:
+    _, fake, named = _suspect(org)
+    page = signed_in.get(f"/credentials/{named.id}").text
+    note = page.split('id="credential-signals"', 1)[1].split("</div>", 1)[0]
+    assert "Warning sign: check before relying on this badge." in note
+    assert "“SQL Basics” names its holder “Grace Hopper”, not Ada Lovelace." in note
+    assert "trusted issuer" not in note
+    assert (
+        "your trusted issuer “Amazon Web Services”" in signed_in.get(f"/credentials/{fake.id}").text
+    )
