@@ -78,6 +78,12 @@ def _context(credential: Credential) -> dict[str, Any]:
     }
 
 
+@bp.app_template_global("verdict_reason")
+def verdict_reason(verdict: str | None, checks: list[dict[str, Any]]) -> str:
+    """The short label that says more than the verdict (reports use it, as screens do)."""
+    return wording.verdict_reason(verdict, checks)
+
+
 @bp.app_template_global("plain_checks")
 def plain_checks(checks: list[dict[str, Any]]) -> list[wording.PlainCheck]:
     """Checks in a recruiter's words, for any template that lists them (reports too)."""

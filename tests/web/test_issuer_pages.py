@@ -110,3 +110,13 @@ def test_the_explanation_lists_the_page_as_not_counted_then_counts_it_at_half(
     assert f"{ASSURANCE_LABEL}: counted at 50% by your organisation" in after
     assert "issuer page 0.50" in after
     assert "35.0 of 100" in after  # 0.5 x the unknown issuer's 0.7 trust
+
+
+def test_the_candidate_report_shows_the_label_and_the_worklist_does_not_call_it_no_badge(
+    client: FlaskClient, auth: AuthActions, recruiter: User, page_credential: Credential
+) -> None:
+    auth.login(recruiter.email)
+    report = client.get(f"/candidates/{page_credential.candidate_id}/report").text
+    assert ASSURANCE_LABEL in report and "Unsupported format" not in report
+    dashboard = client.get("/").text
+    assert "Machine Learning” cannot be checked" not in dashboard
