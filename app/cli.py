@@ -16,18 +16,20 @@ if TYPE_CHECKING:
 
 ROLE_NAMES = ("admin", "recruiter", "viewer")  # app.models.Role, without importing peewee
 DEFAULT_CONCURRENCY, MAX_CONCURRENCY = 32, 256
-_VALUE_OPTIONS = ("--email", "--as-of", "--concurrency")
+_VALUE_OPTIONS = ("--email", "--name", "--as-of", "--concurrency")
 
 
 @dataclass(frozen=True)
 class VerifyOptions:
-    """`skillproof verify TARGET... [--email E]... [--json] [--as-of T] [--concurrency N]`."""
+    """`skillproof verify TARGET... [--email E]... [--name N]... [--json] [--as-of T]
+    [--concurrency N]`."""
 
     targets: tuple[str, ...]
     emails: tuple[str, ...] = ()
     as_json: bool = False
     as_of: str | None = None
     concurrency: int = DEFAULT_CONCURRENCY
+    names: tuple[str, ...] = ()  # compared with the holder a certificate page names
 
 
 class UsageProblem(Exception):
@@ -85,7 +87,14 @@ def parse_verify(args: Sequence[str]) -> VerifyOptions | None:
     if not targets or concurrency is None:
         return None
     as_of = values["--as-of"][-1] if values["--as-of"] else None
-    return VerifyOptions(tuple(targets), tuple(values["--email"]), as_json, as_of, concurrency)
+    return VerifyOptions(
+        tuple(targets),
+        tuple(values["--email"]),
+        as_json,
+        as_of,
+        concurrency,
+        names=tuple(values["--name"]),
+    )
 
 
 def _concurrency(given: list[str]) -> int | None:
@@ -130,6 +139,7 @@ def run_verify(options: VerifyOptions) -> int:
             fetcher=ahead,
             now=now,
             emails=options.emails,
+            names=options.names,
             concurrency=options.concurrency,
         ):
             all_verified &= result.verdict == "verified"

@@ -189,18 +189,20 @@ def jobs(once: bool) -> None:
 @cli.command()
 @click.argument("targets", nargs=-1, required=True)
 @click.option("--email", "emails", multiple=True, help="The candidate's address (repeatable).")
+@click.option("--name", "names", multiple=True, help="The candidate's name, for certificate pages.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per target per line.")
 @click.option("--as-of", "as_of", help="Judge dates as of this ISO 8601 instant (UTC if no zone).")
 @click.option("--concurrency", default=32, show_default=True, type=click.IntRange(1, 256))
 def verify(
     targets: tuple[str, ...],
     emails: tuple[str, ...],
+    names: tuple[str, ...],
     as_json: bool,
     as_of: str | None,
     concurrency: int,
 ) -> None:
     """Verify credentials: URLs, files (JSON, JWS/JWT, PNG, SVG) or - for stdin."""
-    options = VerifyOptions(targets, emails, as_json, as_of, concurrency)
+    options = VerifyOptions(targets, emails, as_json, as_of, concurrency, names=names)
     try:
         code = run_verify(options)
     except UsageProblem as problem:

@@ -69,17 +69,18 @@ def verify_many(
     fetcher: Fetcher,
     now: datetime,
     emails: Iterable[str] = (),
+    names: Iterable[str] = (),
     concurrency: int = DEFAULT_CONCURRENCY,
 ) -> Iterator[VerificationResult]:
     """Verify every source concurrently with one shared fetcher; results in input order."""
     from app.verification.verify import verify  # the command line fetches while this loads
 
-    addresses = tuple(emails)
+    addresses, held_by = tuple(emails), tuple(names)
 
     def run(item: Source | VerificationResult) -> VerificationResult:
         if isinstance(item, VerificationResult):
             return item
-        return verify(item, fetcher=fetcher, now=now, emails=addresses)
+        return verify(item, fetcher=fetcher, now=now, emails=addresses, names=held_by)
 
     workers = max(1, min(concurrency, len(sources)))
     if workers == 1:  # one at a time: no pool to start (a single target is most CLI calls)

@@ -138,3 +138,16 @@ def test_an_issuer_page_is_never_verified_whatever_it_says(hosts: ProviderHosts)
     hosts.route("www.coursera.org", PATH, body=claims, headers=HTML)
     result = _verify(hosts, names=("Ada Lovelace",))
     assert result.verdict is not Verdict.VERIFIED
+
+
+def test_the_command_line_passes_the_names_given_with_name(hosts: ProviderHosts) -> None:
+    from app.cli import parse_verify
+    from app.services.checking import verify_many
+
+    options = parse_verify([URL, "--name", "Grace Hopper", "--name=Ada Lovelace", "--json"])
+    assert options is not None and options.names == ("Grace Hopper", "Ada Lovelace")
+    hosts.route("www.coursera.org", PATH, body=pages.coursera("Ada Lovelace"), headers=HTML)
+    (result,) = verify_many(
+        [Source.from_url(URL)], fetcher=hosts.fetcher(), now=NOW, names=options.names
+    )
+    assert result.recipient is RecipientStatus.MATCHED

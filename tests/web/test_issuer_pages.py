@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from app.models import AuditEntry, Credential, Organization, User
 from app.services import candidates as candidate_service
 from app.services import intake
 from app.verification.issuer_pages import ASSURANCE_LABEL
+from app.web.api.verify import FETCHER_FACTORY
 from jobs import worker
 from tests.conftest import AuthActions, make_settings
 from tests.support import issuer_pages as pages
@@ -120,3 +122,23 @@ def test_the_candidate_report_shows_the_label_and_the_worklist_does_not_call_it_
     assert ASSURANCE_LABEL in report and "Unsupported format" not in report
     dashboard = client.get("/").text
     assert "Machine Learning” cannot be checked" not in dashboard
+
+
+def test_the_api_verifies_a_certificate_page_now_against_the_names_given(
+    app: Flask, client: FlaskClient, org: Organization, coursera: ProviderHosts
+) -> None:
+    app.extensions[FETCHER_FACTORY] = lambda settings: coursera.fetcher()
+    headers = bearer(token(org, "write"))
+    body = client.post(
+        "/api/v1/verify", json={"url": URL, "names": ["Grace Hopper"]}, headers=headers
+    ).get_json()
+    assert body["verdict"] == "recipient_mismatch" and body["format"] == "issuer-page"
+    body = client.post(
+        "/api/v1/verify", json={"url": URL, "names": ["ADA lovelace"]}, headers=headers
+    ).get_json()
+    assert body["verdict"] == "unsupported" and body["recipient"] == "matched"
+    refused = client.post(
+        "/api/v1/verify", json={"url": URL, "names": ["x" * 201]}, headers=headers
+    )
+    assert refused.status_code == 422
+    assert "names" in refused.get_json()["error"]["details"]["fields"]

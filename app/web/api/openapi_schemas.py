@@ -382,6 +382,14 @@ def schemas() -> dict[str, Schema]:
                     "description": "The candidate's addresses; without them the recipient "
                     "check is skipped.",
                 },
+                "names": {
+                    "type": "array",
+                    "maxItems": 5,
+                    "items": {"type": "string", "maxLength": 200},
+                    "description": "The candidate's names, compared with the holder an "
+                    "issuer's certificate page names (Coursera, edX, ...); without them that "
+                    "check is skipped.",
+                },
                 "as_of": {
                     "type": "string",
                     "format": "date-time",

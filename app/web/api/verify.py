@@ -21,7 +21,7 @@ from app.web.api import bp
 from app.web.api.common import Fields, decode_document, json_body
 from app.web.api.writes import recorded
 
-VERIFY_FIELDS = ("url", "document", "document_base64", "filename", "emails", "as_of")
+VERIFY_FIELDS = ("url", "document", "document_base64", "filename", "emails", "names", "as_of")
 FETCHER_FACTORY = "skillproof.api_fetcher"  # app.extensions key; tests put a fake fetcher there
 GRACE_SECONDS = 1.0  # for the verifier to turn a refused fetch into its result
 
@@ -53,6 +53,7 @@ def verify_now() -> Response:
     fields = Fields(json_body(VERIFY_FIELDS))
     label, url, data = decode_document(fields, fields.body, "")
     emails = _emails(fields)
+    names = _names(fields)
     now = _as_of(fields)
     fields.check()
     source = Source.from_url(url) if url else Source.from_bytes(data or b"", label)
@@ -60,12 +61,20 @@ def verify_now() -> Response:
     factory: Callable[[Settings], Fetcher] = current_app.extensions.get(
         FETCHER_FACTORY, _default_fetcher
     )
-    result = run_with_limit(source, factory(settings), now, emails, settings.api_verify_seconds)
+    result = run_with_limit(
+        source, factory(settings), now, emails, settings.api_verify_seconds, names=names
+    )
     return jsonify(result.to_dict())
 
 
 def run_with_limit(
-    source: Source, fetcher: Fetcher, now: datetime, emails: list[str], seconds: float
+    source: Source,
+    fetcher: Fetcher,
+    now: datetime,
+    emails: list[str],
+    seconds: float,
+    *,
+    names: list[str] | None = None,
 ) -> VerificationResult:
     """Verify in a worker thread; past `seconds` the answer is `unreachable`, never a hang.
 
@@ -80,7 +89,9 @@ def run_with_limit(
     def work() -> None:
         try:
             with cancellable(cancel):
-                box["result"] = verify(source, fetcher=bounded, now=now, emails=emails)
+                box["result"] = verify(
+                    source, fetcher=bounded, now=now, emails=emails, names=names or ()
+                )
         finally:
             close = getattr(fetcher, "close", None)
             if callable(close):
@@ -117,6 +128,14 @@ def _emails(fields: Fields) -> list[str]:
     except CandidateError as error:
         fields.fail("emails", str(error))
         return []
+
+
+def _names(fields: Fields) -> list[str]:
+    given = fields.strings("names", max_items=5) or []
+    if any(len(name) > 200 for name in given):
+        fields.fail("names", "each name at most 200 characters")
+        return []
+    return given
 
 
 def _as_of(fields: Fields) -> datetime:
