@@ -26,7 +26,7 @@ from app.models.credentials import (
     ImportBatch,
     VerificationRun,
 )
-from app.models.invites import CandidateInvite, InviteCredential
+from app.models.invites import CandidateInvite, InviteCredential, InviteProfile
 from app.models.presentations import PresentationChallenge
 from app.models.profiles import ProfileImport, ProfileStatus
 from app.models.proofs import EmailChallenge
@@ -47,6 +47,7 @@ from app.models.security import OrganizationWebhook, RateLimitCounter, UserSessi
 __all__ = [
     "CandidateInvite",
     "InviteCredential",
+    "InviteProfile",
     "EmailChallenge",
     "ProfileImport",
     "ProfileStatus",

@@ -43,3 +43,15 @@ class InviteCredential(BaseModel):
 
     class Meta:
         table_name = "invite_credential"
+
+
+class InviteProfile(BaseModel):
+    """A profile link the candidate sent through an invite (migration 014_invite_profiles): the
+    badges found on it are the candidate's submissions too."""
+
+    invite = peewee.ForeignKeyField(CandidateInvite, backref="profiles", on_delete="CASCADE")
+    url_key = peewee.CharField(max_length=300)  # as ProfileImport.url_key
+    added_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("invite", "url_key"), True),)

@@ -22,7 +22,9 @@ from app.models import (
     CandidateInvite,
     Credential,
     InviteCredential,
+    InviteProfile,
     Organization,
+    ProfileImport,
     User,
     utcnow,
 )
@@ -184,6 +186,47 @@ def submitted(invite: CandidateInvite, credentials: Sequence[Credential], what: 
             CandidateInvite.id == invite.id
         ).execute()
         audit(invite.organization_id, None, "invite.submitted", _subject(invite), what)
+
+
+def submitted_profiles(invite: CandidateInvite, rows: Sequence[ProfileImport]) -> None:
+    """Remember the profile links the candidate sent, so the badges found on them are theirs."""
+    if rows:
+        with write_transaction():
+            InviteProfile.insert_many(
+                [{"invite": invite.id, "url_key": row.url_key} for row in rows]
+            ).on_conflict_ignore().execute()
+
+
+def adopt(row: ProfileImport, credentials: Sequence[Credential]) -> None:
+    """Credentials a profile import just added count as the candidate's submission when the
+    candidate sent that profile through an invite (called by the worker)."""
+    sent = (
+        InviteProfile.select(InviteProfile.invite)
+        .join(CandidateInvite)
+        .where(
+            (CandidateInvite.candidate == row.candidate_id) & (InviteProfile.url_key == row.url_key)
+        )
+        .order_by(InviteProfile.id.desc())
+        .first()
+    )
+    if sent is not None and credentials:
+        with write_transaction():
+            InviteCredential.insert_many(
+                [{"invite": sent.invite_id, "credential": c.id} for c in credentials]
+            ).on_conflict_ignore().execute()
+
+
+def profiles_sent(candidate: Candidate | int) -> list[ProfileImport]:
+    """The profile links the candidate sent through an invite, with their import progress."""
+    keys = (
+        InviteProfile.select(InviteProfile.url_key)
+        .join(CandidateInvite)
+        .where(CandidateInvite.candidate == candidate)
+    )
+    query = ProfileImport.select().where(
+        (ProfileImport.candidate == candidate) & ProfileImport.url_key.in_(keys)
+    )
+    return list(query.order_by(ProfileImport.id))
 
 
 def credentials_added(candidate: Candidate | int) -> list[Credential]:

@@ -13,7 +13,7 @@ import peewee
 from app.db import db, write_transaction
 from app.models import Candidate, ProfileImport, ProfileStatus, utcnow
 from app.services import candidates as candidate_service
-from app.services import intake, prepared, wakeup
+from app.services import intake, invites, prepared, wakeup
 from app.verification import profiles
 from app.verification.detect import JsonError, parse_json
 from app.verification.fetcher import ACCEPT_JSON, Fetcher, FetchError, FetchResponse
@@ -162,7 +162,9 @@ def _walk(
         new = [badge for badge in page.badges if badge not in seen]
         fresh = new[: profiles.MAX_BADGES - len(seen)]
         seen.update(fresh)
-        added += len(intake.add_urls(candidate, fresh))
+        new = intake.add_urls(candidate, fresh)
+        invites.adopt(row, new)  # badges of a profile the candidate sent are theirs to remove
+        added += len(new)
         if not _progress(claimed, len(seen), added, lease):
             raise _Lost(claimed.id)
         url = page.next_url

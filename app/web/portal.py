@@ -182,13 +182,32 @@ def add_links() -> Response:
         context = _context(errors={"links": problem}, links_text=text)
         return render("portal/show.html", "intake_region", status=422, **context)
     candidate = Candidate.get_by_id(invite.candidate_id)
-    added = intake.add_urls(candidate, urls)
-    invites.submitted(invite, added, f"{len(added)} of {len(urls)} links")
-    skipped = len(urls) - len(added)
-    notice = f"Added {len(added)} link{'s' if len(added) != 1 else ''}" + (
-        f"; {skipped} already there." if skipped else "."
+    try:
+        added = intake.add_links(candidate, urls)
+    except CandidateError as error:
+        context = _context(errors={"links": str(error)}, links_text=text)
+        return render("portal/show.html", "intake_region", status=422, **context)
+    invites.submitted_profiles(invite, added.profiles)
+    invites.submitted(
+        invite,
+        added.credentials,
+        f"{len(added.credentials)} links, {len(added.profiles)} profiles of {len(urls)} given",
     )
-    return _after_change(notice)
+    return _after_change(_added_notice(len(urls), added))
+
+
+def _added_notice(given: int, added: intake.Added) -> str:
+    """What one paste queued, in the candidate's words."""
+    parts = []
+    links = given - len(added.profiles)
+    if links:
+        count, skipped = len(added.credentials), links - len(added.credentials)
+        parts.append(f"Added {count} link{'s' if count != 1 else ''}")
+        parts += [f"{skipped} already there"] if skipped else []
+    for row in added.profiles:
+        parts.append(f"reading your {row.label}: its public badges appear below")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
 
 
 @bp.post("/portal/files")
@@ -244,14 +263,16 @@ def _context(**extra: Any) -> dict[str, Any]:
     candidate = Candidate.get_by_id(invite.candidate_id)
     token = progress_token(candidate)  # read first: a change after it ends the next poll
     credentials = invites.credentials_added(candidate)
+    profiles = invites.profiles_sent(candidate)
     return {
+        "profiles": profiles,
         "invite": invite,
         "candidate": candidate,
         "organization": Organization.get_by_id(invite.organization_id),
         "credentials": credentials,
         "help": _help_texts(credentials),
         "reasons": _reasons(credentials),
-        "pending": any(c.pending for c in credentials),
+        "pending": any(c.pending for c in credentials) or any(p.pending for p in profiles),
         "progress_token": token,
         "notice_version": invites.NOTICE_VERSION,
         "notice": None,

@@ -3,6 +3,9 @@ consents and adds a badge; the recruiter's page shows it without a reload; revok
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -10,11 +13,13 @@ from app.models import Organization
 from app.services import candidates as candidate_service
 from tests.e2e.conftest import LiveServer
 from tests.e2e.pages import SignInPage
-from tests.e2e.pages.candidates import CandidatePage
+from tests.e2e.pages.candidates import VERDICT_TIMEOUT, CandidatePage
 from tests.e2e.pages.portal import InvitePanel, PortalPage
 from tests.e2e.test_accessibility import assert_accessible
 from tests.e2e.test_recruiter_tools import assert_fits_phone
-from tests.support.ob2_builders import DEFAULT_EMAIL
+from tests.support.credly import CREDLY_HOSTS, CredlyProfile
+from tests.support.ob2_builders import DEFAULT_EMAIL, baked_png
+from tests.support.provider_hosts import ProviderHosts
 from tests.support.test_issuer import Case, LocalIssuer
 
 pytestmark = pytest.mark.e2e
@@ -43,7 +48,7 @@ def test_a_candidate_adds_a_badge_through_an_invite_and_the_recruiter_sees_it_li
     candidate = context.new_page()
     portal = PortalPage(candidate).open(link, "Acme Hiring")
     assert "/invite/portal" in candidate.url  # the secret left the address bar
-    expect(portal.notice()).to_contain_text("Until Acme Hiring deletes your record")
+    expect(portal.privacy_notice()).to_contain_text("Until Acme Hiring deletes your record")
     expect(portal.add_region()).to_have_count(0)
     assert_accessible(candidate, "portal notice")
     assert_fits_phone(candidate, "portal notice")
@@ -73,4 +78,46 @@ def test_a_candidate_adds_a_badge_through_an_invite_and_the_recruiter_sees_it_li
     candidate.goto(link)
     expect(candidate.get_by_role("heading", name="This link is no longer active")).to_be_visible()
     assert_fits_phone(candidate, "inactive invite link")
+    context.close()
+
+
+@pytest.fixture
+def credly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProviderHosts]:
+    with ProviderHosts(tmp_path, *CREDLY_HOSTS) as hosts:
+        hosts.install(monkeypatch)
+        yield hosts
+
+
+def test_a_candidate_sends_a_credly_profile_and_a_baked_badge_and_removes_one(
+    page: Page,
+    browser: Browser,
+    live_server: LiveServer,
+    issuer: LocalIssuer,
+    credly: ProviderHosts,
+) -> None:
+    profile = CredlyProfile("grace-hopper", badges=2).serve(credly)
+    recruiter = _recruiter_on_candidate(page, live_server)
+    link = InvitePanel(page).create()
+    context = browser.new_context()
+    portal = PortalPage(context.new_page()).open(link, "Acme Hiring").consent()
+
+    portal.paste(f"All my badges: {profile.url}")
+    expect(portal.status()).to_have_text(
+        "Reading your Credly profile grace-hopper: its public badges appear below."
+    )
+    expect(portal.profile_rows()).to_contain_text(
+        "2 public badges found, 2 new.", timeout=VERDICT_TIMEOUT
+    )
+    portal.expect_results(["Verified", "Verified"])
+    portal.upload("badge.png", baked_png(issuer.signed("baked").token or ""), "image/png")
+    expect(portal.status()).to_have_text("Added 1 file.")
+    portal.expect_results(["Verified", "Verified", "Verified"])
+    recruiter.expect_verdicts(["Verified", "Verified", "Verified"])
+
+    candidate_page = portal.page
+    candidate_page.once("dialog", lambda dialog: dialog.accept())
+    portal.rows().nth(2).get_by_role("button", name="Remove").click()
+    expect(portal.status()).to_have_text("Removed.")
+    portal.expect_results(["Verified", "Verified"])
+    recruiter.expect_verdicts(["Verified", "Verified"])
     context.close()

@@ -46,7 +46,7 @@ class PortalPage:
     def heading(self, employer: str) -> Locator:
         return self.page.get_by_role("heading", name=f"{employer} asks for your digital badges")
 
-    def notice(self) -> Locator:
+    def privacy_notice(self) -> Locator:
         return self.page.get_by_role("region", name="Before you add anything")
 
     def consent(self) -> PortalPage:
@@ -65,6 +65,12 @@ class PortalPage:
         files = {"name": name, "mimeType": mime, "buffer": data}
         self.add_region().get_by_label("Badge files").set_input_files(files)  # type: ignore[arg-type]
         self.add_region().get_by_role("button", name="Add files").click()
+
+    def status(self) -> Locator:
+        return self.page.locator("#intake-region").get_by_role("status")
+
+    def profile_rows(self) -> Locator:
+        return self.page.get_by_role("list", name="Your profile links").get_by_role("listitem")
 
     def error(self) -> Locator:
         return self.add_region().get_by_role("alert")
