@@ -6,14 +6,24 @@ import os
 
 from app import config
 from app.db import write_transaction
-from app.models import Candidate, Credential, IssuerTrust, Organization, Role, User
-from app.services import accounts, intake, verification
+from app.models import (
+    Candidate,
+    CandidateInvite,
+    Credential,
+    IssuerTrust,
+    Organization,
+    Role,
+    User,
+)
+from app.services import accounts, intake, invites, verification
 from app.services import candidates as candidate_service
 from app.services import roles as role_service
 from app.services.demo_issuer import DEMO_CANDIDATES, PREFIX, DemoIssuer
 from app.services.demo_ob3 import OB3_AWARDS, DemoOb3Issuer
 
 DEMO_SLUG = "demo"
+INVITED = "Dana Kowalski"  # the demo candidate who added some of her badges through an invite
+INVITED_BADGES = ("dana-python", "dana-viz")
 DEMO_USERS = (
     ("admin@demo.skillproof.test", Role.ADMIN, "Ada Admin"),
     ("recruiter@demo.skillproof.test", Role.RECRUITER, "Rex Recruiter"),
@@ -35,18 +45,21 @@ def seed(base_url: str) -> str:
         _seed_candidates(organization, base_url)
         _seed_roles(organization, base_url)
         moved = _repoint(organization, base_url)
+        invite_link = _seed_invite(organization, base_url)
     for credential in moved:
         verification.requeue(credential)
-    if not created:
+    lines = [f"{new.user.role:<10} {new.user.email}  {new.password}" for new in created]
+    if invite_link:
+        lines.append(f"portal     {INVITED}'s invite link: {invite_link}")
+    if not lines:
         note = f"; {len(moved)} demo badges now point at {base_url}" if moved else ""
         return f"demo organisation ready{note}; sign-in details in {path}"
-    lines = [f"{new.user.role:<10} {new.user.email}  {new.password}" for new in created]
     config.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.chmod(path, 0o600)
     with os.fdopen(descriptor, "a") as handle:
         handle.write("\n".join(lines) + "\n")
-    return "demo users created (shown once, also in {}):\n{}".format(path, "\n".join(lines))
+    return "demo sign-in details (shown once, also in {}):\n{}".format(path, "\n".join(lines))
 
 
 def _repoint(organization: Organization, base_url: str) -> list[Credential]:
@@ -98,3 +111,21 @@ def _seed_roles(organization: Organization, base_url: str) -> None:
     from app.services import demo_roles
 
     demo_roles.seed_roles(organization, DemoIssuer(config.INSTANCE_DIR / "demo-issuer", base_url))
+
+
+def _seed_invite(organization: Organization, base_url: str) -> str:
+    """One candidate with an agreed invite who added two of her badges through it; the link
+    (its secret is stored nowhere else) or "" when the demo already has an invite."""
+    candidate = Candidate.of(organization).where(Candidate.name == INVITED).first()
+    admin = User.of(organization).where(User.role == Role.ADMIN.value).first()
+    if candidate is None or admin is None or CandidateInvite.of(organization).exists():
+        return ""
+    invite, secret = invites.create(candidate, admin)
+    invites.consent(invite)
+    badges = [
+        credential
+        for credential in Credential.of(organization).where(Credential.candidate == candidate)
+        if (credential.source_url or "").rsplit("/", 1)[-1].split(".")[0] in INVITED_BADGES
+    ]
+    invites.submitted(invite, badges, f"{len(badges)} links (demo)")
+    return base_url.rstrip("/") + f"/invite/{secret}"

@@ -57,3 +57,26 @@ def test_demo_seeded_on_another_port_follows_the_server_to_its_new_port(demo_ser
     got = {c.source_url.rsplit("/", 1)[1].split(".")[0]: c.verdict for c in Credential.select()}
     assert got == EXPECTED
     assert "now point at" not in demo.seed(base)  # the same port again: nothing to move
+
+
+def test_demo_seed_gives_one_candidate_an_agreed_invite_with_badges_she_added(demo_server) -> None:  # type: ignore[no-untyped-def]
+    import re
+    import urllib.request
+    from http.cookiejar import CookieJar
+
+    from app.services import demo, invites
+
+    base, settings = demo_server
+    report = demo.seed(base)
+    found = re.search(r"Dana Kowalski's invite link: (\S+)", report)
+    assert found, report
+    assert "invite link" not in demo.seed(base)  # one invite, made once
+    worker.drain(settings, extra_allow=base.removeprefix("http://"))
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    with opener.open(found.group(1)) as response:  # the link, then the portal it redirects to
+        page = response.read().decode()
+    assert response.url == f"{base}/invite/portal"
+    assert "Demo Employer Ltd asks for your digital badges" in page
+    assert page.count("Verified") == 2 and "Remove" in page
+    dana = Candidate.get(Candidate.name == "Dana Kowalski")
+    assert len(invites.credentials_added(dana)) == 2
