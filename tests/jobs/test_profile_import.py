@@ -17,20 +17,19 @@ from app.services import candidates as candidate_service
 from app.services import intake, profile_import
 from app.verification import profiles
 from jobs import worker
-from tests.conftest import make_settings
 from tests.support.credly import CREDLY_HOSTS, JSON, CredlyProfile, as_json
 from tests.support.ob2_builders import DEFAULT_EMAIL, IssuerKit
 from tests.support.provider_hosts import ProviderHosts
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return make_settings(database_url, allow_private_hosts="127.0.0.1")
+def settings(job_settings: Settings) -> Settings:
+    return job_settings  # SQLite and PostgreSQL (tests/jobs/conftest.py)
 
 
 @pytest.fixture
-def candidate(org: Organization) -> Candidate:
-    return candidate_service.create(org, "Ada Lovelace", [DEFAULT_EMAIL])
+def candidate(acme: Organization) -> Candidate:
+    return candidate_service.create(acme, "Ada Lovelace", [DEFAULT_EMAIL])
 
 
 @pytest.fixture
@@ -51,7 +50,7 @@ def _verdicts(candidate: Candidate) -> dict[str, str | None]:
 
 
 def test_every_public_badge_of_every_page_becomes_a_verified_credential(
-    app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
+    backend_app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
 ) -> None:
     profile = CredlyProfile("ada-lovelace", badges=5, per_page=2, private={3}).serve(credly)
     row = _import(candidate, profile.url)
@@ -71,7 +70,7 @@ def test_every_public_badge_of_every_page_becomes_a_verified_credential(
 
 
 def test_importing_again_adds_only_the_new_badges(
-    app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
+    backend_app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
 ) -> None:
     profile = CredlyProfile("ada-lovelace", badges=2).serve(credly)
     row = _import(candidate, profile.url)
@@ -88,7 +87,7 @@ def test_importing_again_adds_only_the_new_badges(
 
 @pytest.mark.parametrize("status", [404, 403, 410], ids=["404", "403", "410"])
 def test_a_private_or_missing_profile_fails_in_plain_words(
-    app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts, status: int
+    backend_app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts, status: int
 ) -> None:
     profile = CredlyProfile("hidden-person").serve(credly, status=status)
     row = _import(candidate, profile.url)
@@ -103,7 +102,7 @@ def test_a_private_or_missing_profile_fails_in_plain_words(
 
 
 def test_an_answer_that_is_no_profile_fails_without_adding_anything(
-    app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
+    backend_app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
 ) -> None:
     credly.route(
         "www.credly.com",
@@ -122,7 +121,7 @@ def test_an_answer_that_is_no_profile_fails_without_adding_anything(
 
 
 def test_a_profile_that_cannot_be_reached_says_so(
-    app: Flask,
+    backend_app: Flask,
     settings: Settings,
     candidate: Candidate,
     tmp_path: Path,
@@ -139,7 +138,7 @@ def test_a_profile_that_cannot_be_reached_says_so(
 
 
 def test_a_claim_taken_over_after_its_lease_writes_nothing(
-    app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
+    backend_app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
 ) -> None:
     profile = CredlyProfile("ada-lovelace", badges=2).serve(credly)
     row = _import(candidate, profile.url)
@@ -159,7 +158,7 @@ def test_a_claim_taken_over_after_its_lease_writes_nothing(
 
 
 def test_a_badgr_collection_brings_in_only_its_badgr_assertions(
-    app: Flask,
+    backend_app: Flask,
     settings: Settings,
     candidate: Candidate,
     tmp_path: Path,
@@ -203,7 +202,7 @@ def test_a_badgr_collection_brings_in_only_its_badgr_assertions(
 
 
 def test_a_profile_of_endless_pages_is_read_up_to_the_page_cap(
-    app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
+    backend_app: Flask, settings: Settings, candidate: Candidate, credly: ProviderHosts
 ) -> None:
     profile = CredlyProfile("prolific", badges=15, per_page=1).serve(credly)
     row = _import(candidate, profile.url)
