@@ -70,11 +70,11 @@ def match(url: str) -> ProfileMatch | None:
         return None
     if _CREDLY_HOST.fullmatch(host) and (found := _CREDLY_PATH.fullmatch(parts.path)):
         slug = found["slug"]
-        return ProfileMatch(CREDLY, "profile", slug, _credly_page(slug))
+        return ProfileMatch(CREDLY, kind_of(CREDLY), slug, _credly_page(slug))
     if _BADGR_HOST.fullmatch(host) and (found := _BADGR_PATH.fullmatch(parts.path)):
         slug = found["slug"]
         machine = f"https://{host}/public/collections/{slug}?v=2_0"
-        return ProfileMatch(BADGR, "collection", slug, machine)
+        return ProfileMatch(BADGR, kind_of(BADGR), slug, machine)
     return None
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from app.verification import profiles
+from app.verification import profiles, providers
 from app.verification.profiles import BADGR, CREDLY, ProfileFormatError, match, read_page
 from tests.support.credly import CredlyProfile
 
@@ -186,3 +188,53 @@ def test_a_badgr_collection_keeps_only_badgr_assertions() -> None:
     page = read_page(found, document)
     assert page.badges == (own, "https://api.badgr.io/public/assertions/ZyXwVu987654")
     assert page.next_url is None
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=60)
+    | st.sampled_from(
+        [
+            UUID,
+            f"https://www.credly.com/badges/{UUID}",
+            "https://api.badgr.io/public/assertions/AbCdEf123456",
+            "https://evil.example/x",
+            "https://www.credly.com/users/ada-lovelace/badges.json?page=2",
+        ]
+    ),
+    lambda children: (
+        st.lists(children, max_size=6)
+        | st.dictionaries(
+            st.sampled_from(["data", "metadata", "badges", "id", "public", "next_page_url", "x"]),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(document=JSON_VALUES, collection=st.booleans())
+def test_any_json_is_a_page_of_the_platforms_own_badges_or_a_named_error(
+    document: Any, collection: bool
+) -> None:
+    profile = match(
+        "https://badgr.com/public/collections/abcdef123456"
+        if collection
+        else "https://www.credly.com/users/ada-lovelace/badges"
+    )
+    assert profile is not None
+    try:
+        page = read_page(profile, document)
+    except ProfileFormatError:
+        return
+    for badge in page.badges:
+        found = providers.match(badge)
+        assert found is not None and found.provider == profile.provider
+        assert badge.startswith("https://")
+    assert page.next_url is None or page.next_url.startswith(
+        "https://www.credly.com/users/ada-lovelace/badges.json"
+    )
