@@ -66,6 +66,8 @@ def test_a_candidate_adds_a_badge_through_an_invite_and_the_recruiter_sees_it_li
 
     recruiter.expect_verdicts(["Verified"])  # arrived without a reload
     expect(recruiter.credential_rows().nth(0)).to_contain_text("added by the candidate")
+    expect(panel.invites().nth(1)).to_contain_text("consented")  # no reload either
+    expect(panel.invites().nth(1)).to_contain_text("opened 1 time")
 
     portal.paste(issuer.hosted("gone-private", Case.NOT_FOUND).url)
     portal.expect_results(["Verified", "Not found at the issuer"])

@@ -360,3 +360,53 @@ def test_every_portal_route_without_an_invite_session_is_the_inactive_page(app: 
             assert "This link is no longer active" in response.text
             checked += 1
     assert checked >= 3
+
+
+def _fail(detail: str) -> list[dict[str, str]]:
+    return [{"id": "fetch", "outcome": "fail", "detail": detail}]
+
+
+@pytest.mark.parametrize(
+    ("url", "verdict", "checks", "expected"),
+    [
+        pytest.param(
+            "https://www.credly.com/badges/5f1c4c5e-0a7e-4a36-9d2f-0f3a0d1e2b3c",
+            "unreachable",
+            _fail(
+                "could not fetch the badge at https://api.credly.com/x: access refused "
+                "(HTTP 403): the badge or the issuer's data may be private"
+            ),
+            "The badge is private: make it public on Credly and add it again.",
+            id="private-on-credly",
+        ),
+        pytest.param(
+            "https://issuer.example/a/1",
+            "unreachable",
+            _fail("could not fetch the badge: access refused (HTTP 401): may be private"),
+            "The badge is private: make it public on the issuer's website and add it again.",
+            id="private-elsewhere",
+        ),
+        pytest.param(
+            "https://issuer.example/a/1",
+            "invalid",
+            _fail("not found at the issuer: deleted, private or mistyped link"),
+            "Nothing was found at this link: check that you copied all of it",
+            id="not-found",
+        ),
+        pytest.param(
+            "https://issuer.example/a/1",
+            "unreachable",
+            _fail("the server failed (HTTP 503); it will be retried"),
+            "did not answer. This says nothing against your badge",
+            id="down",
+        ),
+        pytest.param("https://issuer.example/a/1", "verified", [], "", id="verified"),
+    ],
+)
+def test_the_portal_says_what_the_candidate_can_do_about_a_badge(
+    url: str, verdict: str, checks: list[dict[str, str]], expected: str
+) -> None:
+    from app.web.portal import help_for
+
+    text = help_for(Credential(source_url=url, verdict=verdict), verdict, checks)
+    assert expected in text if expected else text == ""
