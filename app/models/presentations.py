@@ -6,6 +6,7 @@ import peewee
 
 from app.models.accounts import TenantModel, UTCDateTimeField, utcnow
 from app.models.credentials import Candidate
+from app.models.invites import CandidateInvite
 
 
 class PresentationChallenge(TenantModel):
@@ -17,6 +18,8 @@ class PresentationChallenge(TenantModel):
     """
 
     candidate = peewee.ForeignKeyField(Candidate, backref="challenges", on_delete="CASCADE")
+    # the invite whose portal opened it: revoking the invite closes the exchange too
+    invite = peewee.ForeignKeyField(CandidateInvite, null=True, on_delete="CASCADE")
     exchange_id = peewee.CharField(max_length=64, unique=True)
     nonce = peewee.CharField(max_length=64, unique=True)
     domain = peewee.CharField(max_length=255)

@@ -19,8 +19,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.db import write_transaction
-from app.models import Candidate, Credential, PresentationChallenge, ProofKind, utcnow
-from app.services import intake, ownership, wakeup
+from app.models import (
+    Candidate,
+    CandidateInvite,
+    Credential,
+    PresentationChallenge,
+    ProofKind,
+    utcnow,
+)
+from app.services import intake, invites, ownership, wakeup
 from app.services.accounts import audit
 from app.services.candidates import CandidateError
 from app.verification.fetcher import Fetcher
@@ -93,32 +100,43 @@ def domain_of(base_url: str, request_host: str) -> str:
 
 
 def open_challenge(
-    candidate: Candidate, domain: str, *, now: datetime | None = None
+    candidate: Candidate,
+    domain: str,
+    *,
+    invite: CandidateInvite | None = None,
+    now: datetime | None = None,
 ) -> PresentationChallenge:
-    """The candidate's open challenge for `domain` with time left, or a new one."""
+    """The candidate's open challenge for `domain` (through `invite`) with time left, or a new
+    one."""
     moment = now or utcnow()
     found = (
         PresentationChallenge.select()
         .where(
             (PresentationChallenge.candidate == candidate)
             & (PresentationChallenge.domain == domain)
+            & (PresentationChallenge.invite == invite)
             & PresentationChallenge.used_at.is_null()
             & (PresentationChallenge.expires_at > moment + REUSE_MARGIN)
         )
         .order_by(PresentationChallenge.created_at.desc())
         .first()
     )
-    return found or new_challenge(candidate, domain, now=moment)
+    return found or new_challenge(candidate, domain, invite=invite, now=moment)
 
 
 def new_challenge(
-    candidate: Candidate, domain: str, *, now: datetime | None = None
+    candidate: Candidate,
+    domain: str,
+    *,
+    invite: CandidateInvite | None = None,
+    now: datetime | None = None,
 ) -> PresentationChallenge:
     """A fresh exchange: an unguessable id for its URL and a random nonce, for ten minutes."""
     moment = now or utcnow()
     return PresentationChallenge.create(
         organization=candidate.organization_id,
         candidate=candidate,
+        invite=invite,
         exchange_id=secrets.token_urlsafe(32),
         nonce=secrets.token_urlsafe(24),
         domain=domain,
@@ -165,6 +183,14 @@ def request_of(challenge: PresentationChallenge) -> dict[str, Any]:
 def usable(challenge: PresentationChallenge, now: datetime | None = None) -> str:
     """Why the challenge can no longer be used ("" while it can)."""
     moment = now or utcnow()
+    if (
+        challenge.invite_id is not None
+        and invites.active_by_id(challenge.invite_id, moment) is None
+    ):
+        return (
+            "The invite link this request came from is no longer active: ask the employer for"
+            " a new one."
+        )
     if challenge.used_at is not None:
         return (
             f"This request was already used at {_when(challenge.used_at)}: a presentation counts"
@@ -264,6 +290,11 @@ def _accept(
                 410,
             )
         accepted = _add_credentials(owner, proof)
+        if challenge.invite_id is not None:  # the portal lists what came through its invite
+            invite = CandidateInvite.get_by_id(challenge.invite_id)
+            invites.submitted(
+                invite, accepted.credentials, f"wallet presentation: {accepted.added}"
+            )
         ownership.record(
             owner,
             ProofKind.DID,

@@ -90,11 +90,12 @@ def _register_blueprints(app: Flask) -> None:
         settings,
         skills,
         stacks,
+        wallet,
     )
 
     blueprints = (auth, dashboard, candidates, credentials, imports, roles, alerts, operations)
     recruiting = (bulk, notes, profiles, identities, reports, audit, invites, portal)
-    for module in (*blueprints, *recruiting, skills, issuers, stacks, settings, account):
+    for module in (*blueprints, *recruiting, wallet, skills, issuers, stacks, settings, account):
         app.register_blueprint(module.bp)
     from app.web import api
 
