@@ -43,9 +43,10 @@ def exchange(exchange_id: str) -> Response:
     challenge = presentations.by_exchange(exchange_id)
     if challenge is None:
         return error(404, "No such exchange: the link is mistyped, or it was never made.")
-    if (request.content_length or 0) > MAX_BYTES:
+    data = request.get_data(cache=False)  # Werkzeug stops at MAX_CONTENT_LENGTH (16 MiB)
+    if len(data) > MAX_BYTES:  # a chunked body names no length up front: count what came
         return error(413, f"The presentation is larger than {MAX_BYTES // 2**20} MiB.")
-    body = _body()
+    body = _json_of(data)
     if not isinstance(body, dict):
         return error(400, "Send a JSON object: {} to start, then the verifiablePresentation.")
     if "verifiablePresentation" not in body:
@@ -59,9 +60,9 @@ def exchange(exchange_id: str) -> Response:
     return _json({})
 
 
-def _body() -> Any:
+def _json_of(data: bytes) -> Any:
     try:
-        return json.loads(request.get_data(cache=False) or b"null")
+        return json.loads(data or b"null")
     except (ValueError, RecursionError):
         return None
 
@@ -80,6 +81,17 @@ def safe_fetcher() -> Iterator[Fetcher]:
         close = getattr(fetcher, "close", None)
         if callable(close):
             close()
+
+
+@bp.after_request
+def _any_origin(response: Response) -> Response:
+    """A wallet running in a web page may call the exchange: no cookie is read or set here, so
+    any origin may (the exchange id is the only key)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "POST"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    response.headers["Access-Control-Max-Age"] = "600"
+    return response
 
 
 @bp.errorhandler(429)

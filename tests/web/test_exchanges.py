@@ -352,3 +352,19 @@ def test_the_recruiter_sees_the_badge_proven_by_the_wallet(
         f" Skillproof's challenge on {today}."
     )
     assert expected in page.replace("&#39;", "'")
+
+
+def test_a_wallet_in_a_web_page_may_call_the_exchange(
+    wallet_client: FlaskClient, challenge: PresentationChallenge
+) -> None:
+    preflight = wallet_client.options(
+        f"/exchanges/{challenge.exchange_id}",
+        headers={"Origin": "https://wallet.example", "Access-Control-Request-Method": "POST"},
+    )
+    answer = _post(wallet_client, challenge.exchange_id, {})
+
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Set-Cookie" not in answer.headers
