@@ -162,9 +162,9 @@ def _walk(
         new = [badge for badge in page.badges if badge not in seen]
         fresh = new[: profiles.MAX_BADGES - len(seen)]
         seen.update(fresh)
-        new = intake.add_urls(candidate, fresh)
-        invites.adopt(row, new)  # badges of a profile the candidate sent are theirs to remove
-        added += len(new)
+        queued = intake.add_urls(candidate, fresh)
+        invites.adopt(row, queued)  # badges of a profile the candidate sent are theirs to remove
+        added += len(queued)
         if not _progress(claimed, len(seen), added, lease):
             raise _Lost(claimed.id)
         url = page.next_url

@@ -214,3 +214,23 @@ def test_a_profile_of_endless_pages_is_read_up_to_the_page_cap(
     assert done.detail.startswith(f"Only the first {profiles.MAX_PAGES} were taken")
     paths = [r.path for r in credly.server.requests if r.path.startswith("/users/prolific/")]
     assert len(paths) == profiles.MAX_PAGES
+
+
+def test_a_profile_past_the_badge_cap_keeps_the_first_badges_and_says_so(
+    backend_app: Flask,
+    candidate: Candidate,
+    credly: ProviderHosts,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(profiles, "MAX_BADGES", 3)
+    profile = CredlyProfile("prolific", badges=4, per_page=2).serve(credly)  # no third page
+    row = _import(candidate, profile.url)
+    claimed = profile_import.claim_next("worker")
+    assert claimed is not None
+
+    profile_import.expand(claimed, credly.fetcher())
+
+    done = ProfileImport.get_by_id(row.id)
+    assert (done.status, done.found, done.added) == ("done", 3, 3)
+    assert done.detail.startswith("Only the first 3 were taken")
+    assert len(_verdicts(candidate)) == 3
