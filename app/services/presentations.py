@@ -225,7 +225,7 @@ def receive(
         raise PresentationError("This request was made for someone else.", 404)
     reason = usable(challenge, moment)
     if reason:
-        _refused(challenge, "used" if challenge.used_at else "expired")
+        _refused(challenge, reason)
         raise PresentationError(reason, 410)
     presentation: Presentation | None = None
     try:
@@ -283,12 +283,11 @@ def _accept(
             )
             .execute()
         )
-        if not won:
-            raise PresentationError(
-                "This request was already used: a presentation counts once. Start a new one"
-                " from the page you came from.",
-                410,
-            )
+        closed = "" if won else usable(PresentationChallenge.get_by_id(challenge.id), now)
+        if not closed and challenge.invite_id is not None:
+            closed = usable(challenge, now)  # the invite was revoked a moment ago
+        if closed or not won:
+            raise PresentationError(closed or "This request is no longer open.", 410)
         accepted = _add_credentials(owner, proof)
         if challenge.invite_id is not None:  # the portal lists what came through its invite
             invite = CandidateInvite.get_by_id(challenge.invite_id)
