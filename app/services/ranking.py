@@ -315,9 +315,7 @@ def load_evidence(
     for row in Credential._meta.database.execute(query):
         cid, candidate, name, issuer, issuer_url, verdict, stale, issued, expires, skills = row[:10]
         recipient, recipient_identity, subject_id, kind = row[10:]
-        belonging = ownership.state_of(
-            recipient, recipient_identity, subject_id, proofs.get(candidate, ())
-        )
+        owned = _ownership(recipient, recipient_identity, subject_id, proofs.get(candidate))
         names[cid] = _normalised(name)
         tier = tiers.get(role_service.issuer_key(issuer_url, issuer), Tier.UNKNOWN)
         evidence[candidate].append(
@@ -333,7 +331,7 @@ def load_evidence(
                 issued_on=_utc(issued),
                 expires=_utc(expires),
                 claims=resolver.claims(skills),
-                ownership=OWNERSHIP.get(belonging, Ownership.UNCHECKED),
+                ownership=owned,
                 issuer_page=kind == ISSUER_PAGE and recipient == "matched",
             )
         )
@@ -341,6 +339,16 @@ def load_evidence(
 
 
 OWNERSHIP = {Belonging.PROVEN: Ownership.PROVEN, Belonging.MATCHED: Ownership.MATCHED}
+
+
+def _ownership(
+    recipient: str, identity: str, subject_id: str, proofs: list[ProvenIdentity] | None
+) -> Ownership:
+    """Most candidates proved nothing: their credentials need no look at proofs."""
+    if not proofs:
+        return Ownership.MATCHED if recipient == "matched" else Ownership.UNCHECKED
+    belonging = ownership.state_of(recipient, identity, subject_id, proofs)
+    return OWNERSHIP.get(belonging, Ownership.UNCHECKED)
 
 
 def _proofs(
