@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
         operations,
         portal,
         profiles,
+        proofs,
         reports,
         roles,
         settings,
@@ -94,7 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     blueprints = (auth, dashboard, candidates, credentials, imports, roles, alerts, operations)
-    recruiting = (bulk, notes, profiles, identities, reports, audit, invites, portal)
+    recruiting = (bulk, notes, profiles, identities, reports, audit, invites, portal, proofs)
     for module in (*blueprints, *recruiting, wallet, skills, issuers, stacks, settings, account):
         app.register_blueprint(module.bp)
     from app.web import api

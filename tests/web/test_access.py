@@ -30,8 +30,9 @@ def _routes(app: Flask) -> list[tuple[str, str, str]]:
             continue  # the API answers 401 JSON instead: tests/web/test_api_auth.py
         if rule.endpoint.startswith("exchanges."):
             continue  # the exchange id is the key instead: tests/web/test_exchanges.py
-        if rule.endpoint.startswith(("portal.", "wallet.")):
-            continue  # the invite link is the key instead: test_invites.py, test_wallet_portal.py
+        if rule.endpoint.startswith(("portal.", "wallet.", "proofs.")):
+            continue  # the invite link is the key: test_invites.py, test_wallet_portal.py,
+            # test_portal_email_proof.py
         url = re.sub(r"<(?:[^:<>]+:)?[^<>]+>", "1", rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             routes.append((rule.endpoint, method, url))

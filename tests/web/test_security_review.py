@@ -190,7 +190,7 @@ def test_a_viewer_is_refused_every_state_changing_page_route(
             continue
         if rule.endpoint.startswith("exchanges."):
             continue  # a wallet's, keyed by its exchange id, not by a user: test_exchanges.py
-        if rule.endpoint.startswith(("portal.", "wallet.")):
+        if rule.endpoint.startswith(("portal.", "wallet.", "proofs.")):
             continue  # the candidate's, keyed by an invite link, not by a user: test_invites.py
         url = re.sub(r"<(?:[^:<>]+:)?[^<>]+>", "1", rule.rule)
         for method in sorted((rule.methods or set()) - {"GET", "HEAD", "OPTIONS"}):

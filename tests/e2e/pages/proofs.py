@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Locator, Page, expect
 
 
@@ -34,15 +36,19 @@ class EmailProofSection:
         self.root = page.get_by_role("region", name="Prove your e-mail address")
 
     def send_code(self, address: str) -> None:
-        self.root.get_by_role("button", name=f"Send a code to {address}").click()
+        name = re.compile(rf"^Send (a new )?code to {re.escape(address)}$")
+        self.root.get_by_role("button", name=name).click()
 
     def send_code_to_typed(self, address: str) -> None:
         self.root.get_by_label("The address your badge was sent to").fill(address)
         self.root.get_by_role("button", name="Send a code to this address").click()
 
     def enter_code(self, address: str, code: str) -> None:
-        self.root.get_by_label(f"Code sent to {address}").fill(code)
+        self.root.get_by_label(f"code sent to {address}").fill(code)
         self.root.get_by_role("button", name=f"Confirm {address}").click()
+
+    def code_field(self, address: str) -> Locator:
+        return self.root.get_by_label(f"code sent to {address}")
 
     def alert(self) -> Locator:
         return self.root.get_by_role("alert")
