@@ -73,7 +73,7 @@ def present() -> Response:
         with safe_fetcher() as fetcher:
             presentations.receive(challenge, text, fetcher=fetcher, candidate=candidate)
     except PresentationError as refused:
-        still_open = not presentations.usable(challenge)
+        still_open = not presentations.usable(_reread(challenge))
         current = (
             challenge
             if still_open
