@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
@@ -163,6 +163,16 @@ def _unique(values: Iterator[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
+@dataclass(slots=True, eq=False)  # compared by identity: two marks may hold the same text
+class _Mark:
+    """An open element whose class names a holder or a course: its text until it closes."""
+
+    tag: str
+    into: list[str]
+    text: list[str] = field(default_factory=list)
+    depth: int = 1  # nested elements of the same tag, so the right end tag closes it
+
+
 class _Reader(HTMLParser):
     """Collects a page's title, meta tags, JSON-LD, scripts, visible text and marked elements."""
 
@@ -178,13 +188,13 @@ class _Reader(HTMLParser):
         self._text_chars = 0
         self._in: str | None = None  # "title", "script", "ld", "style" while inside one
         self._buffer: list[str] = []
-        self._marks: list[tuple[str, list[str], list[str], int]] = []  # tag, into, text, depth
+        self._marks: list[_Mark] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
-        for index, (name, into, text, depth) in enumerate(self._marks):
-            if name == tag:
-                self._marks[index] = (name, into, text, depth + 1)
+        for mark in self._marks:
+            if mark.tag == tag:
+                mark.depth += 1
         if tag == "meta":
             self._meta(values)
         elif tag in ("title", "script", "style", "template") and self._in is None:
@@ -195,29 +205,26 @@ class _Reader(HTMLParser):
         if classes & COURSE_CLASSES:
             target = self.course_texts
         if target is not None and len(self._marks) < 20:
-            self._marks.append((tag, target, [], 1))
+            self._marks.append(_Mark(tag, target))
 
     def handle_endtag(self, tag: str) -> None:
         if self._in is not None and tag == ("script" if self._in == "ld" else self._in):
             self._close_block()
-        for index in range(len(self._marks) - 1, -1, -1):
-            name, into, text, depth = self._marks[index]
-            if name != tag:
-                continue
-            if depth > 1:
-                self._marks[index] = (name, into, text, depth - 1)
-            else:
-                del self._marks[index]
-                if len(into) < 10:
-                    into.append("".join(text)[: MAX_VALUE_CHARS * 4])
-            break
+        mark = next((m for m in reversed(self._marks) if m.tag == tag), None)
+        if mark is None:
+            return
+        mark.depth -= 1
+        if mark.depth == 0:
+            self._marks.remove(mark)
+            if len(mark.into) < 10:
+                mark.into.append("".join(mark.text)[: MAX_VALUE_CHARS * 4])
 
     def handle_data(self, data: str) -> None:
         if self._in is not None:
             self._buffer.append(data)
             return
-        for _, _, text, _ in self._marks:
-            text.append(data)
+        for mark in self._marks:
+            mark.text.append(data)
         chunk = data.strip()
         if chunk and self._text_chars < MAX_TEXT_CHARS:
             self.chunks.append(chunk[:2000])

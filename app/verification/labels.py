@@ -93,7 +93,9 @@ def verdict_phrase(value: str | None) -> str:
     return found.phrase if found else "not checked"
 
 
-def assurance_label(value: str | None) -> str | None:
+def assurance_label(value: str | None, verdict: str | None, holder: str, course: str) -> str | None:
     """What a result can and cannot show, where its verdict word would mislead: an issuer's
-    certificate page is "unsupported" as a credential, yet its site vouched for something."""
-    return ASSURANCE_LABEL if value == Format.ISSUER_PAGE else None
+    certificate page that named a holder and a course is "unsupported" as a credential, yet
+    its site vouched for something. A page that named nobody, or someone else, gets none."""
+    readable = verdict == Verdict.UNSUPPORTED and bool(holder.strip()) and bool(course.strip())
+    return ASSURANCE_LABEL if value == Format.ISSUER_PAGE and readable else None

@@ -142,3 +142,17 @@ def test_the_api_verifies_a_certificate_page_now_against_the_names_given(
     )
     assert refused.status_code == 422
     assert "names" in refused.get_json()["error"]["details"]["fields"]
+
+
+def test_a_page_that_names_nobody_gets_no_assurance_label(
+    client: FlaskClient, org: Organization, coursera: ProviderHosts, database_url: str
+) -> None:
+    coursera.route("www.coursera.org", PATH, body=pages.shell(), headers=HTML)
+    candidate = candidate_service.create(org, "Ada Lovelace", [])
+    (credential,) = intake.add_urls(candidate, [URL])
+    assert worker.drain(make_settings(database_url, allow_private_hosts="127.0.0.1")) == 1
+    body = client.get(
+        f"/api/v1/credentials/{credential.id}", headers=bearer(token(org, "read"))
+    ).get_json()
+    assert body["verdict"] == "unsupported" and body["format"] == "issuer-page"
+    assert body["assurance"] is None

@@ -93,7 +93,9 @@ def credential_summary(row: Credential) -> dict[str, Any]:
         "verdict": row.verdict,
         "stale": bool(row.stale),
         "format": row.format,
-        "assurance": assurance_label(row.format),
+        "assurance": assurance_label(
+            row.format, row.verdict, row.subject_name, row.achievement_name
+        ),
         "issuer": {"name": row.issuer_name, "url": _bounded(row.issuer_url)},
         "achievement": {"name": row.achievement_name, "type": row.achievement_type},
         "issued_on": iso(row.issued_on),
