@@ -28,6 +28,7 @@ from app.models import (
 from app.services.accounts import EMAIL_PATTERN, AccountError, audit
 from app.services.paging import Page, paginate
 from app.services.search import fold
+from app.verification.issuer_pages import FORMAT as ISSUER_PAGE
 from app.verification.result import Verdict
 
 PAGE_SIZE = 25
@@ -182,16 +183,21 @@ def emails_by_candidate(candidate_ids: Sequence[int]) -> dict[int, list[str]]:
 
 def verdict_tallies(candidate_ids: Sequence[int]) -> dict[int, list[tuple[str, int]]]:
     """Each candidate's settled credentials counted by verdict (one grouped query), verified
-    first, then in the order Verdict lists them."""
+    first, then in the order Verdict lists them; issuer pages that name the candidate are
+    counted as "issuer_page", not with the formats Skillproof cannot read."""
     tallies: dict[int, dict[str, int]] = {candidate_id: {} for candidate_id in candidate_ids}
+    # Grouped by plain columns: PostgreSQL cannot match a CASE with bound parameters in GROUP BY.
+    columns = (Credential.candidate, Credential.verdict, Credential.format, Credential.recipient)
     query = (
-        Credential.select(Credential.candidate, Credential.verdict, peewee.fn.COUNT(Credential.id))
+        Credential.select(*columns, peewee.fn.COUNT(Credential.id))
         .where(Credential.candidate.in_(list(tallies)) & (Credential.status == "done"))
-        .group_by(Credential.candidate, Credential.verdict)
+        .group_by(*columns)
         .tuples()
     )
-    for candidate_id, verdict, count in query:
-        tallies[candidate_id][verdict or "unknown"] = count
+    for candidate_id, verdict, kind, recipient, count in query:
+        page = kind == ISSUER_PAGE and recipient == "matched" and verdict == Verdict.UNSUPPORTED
+        key = "issuer_page" if page else verdict or "unknown"
+        tallies[candidate_id][key] = tallies[candidate_id].get(key, 0) + count
     order = {verdict.value: n for n, verdict in enumerate(Verdict)}
     return {
         cid: sorted(counts.items(), key=lambda item: order.get(item[0], 99))

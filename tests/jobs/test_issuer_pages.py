@@ -22,8 +22,6 @@ from tests.support.builders import build_user
 from tests.support.provider_hosts import ProviderHosts
 from tests.support.ranking_builders import build_role, skill
 
-pytestmark = pytest.mark.parametrize("backend_url", ["sqlite"], indirect=True)
-
 PATH = "/account/accomplishments/verify/ABCD1234EFGH"
 URL = f"https://www.coursera.org{PATH}"
 HTML = {"content-type": "text/html; charset=utf-8"}
@@ -122,3 +120,12 @@ def test_renaming_the_candidate_rechecks_the_page_against_the_new_name(
     recheck_recipients(candidate)
     assert worker.drain(job_settings) == 1
     assert Credential.get_by_id(credential.id).verdict == "unsupported"
+
+
+def test_the_candidate_list_tally_counts_issuer_pages_on_every_backend(
+    coursera: ProviderHosts, acme: Organization, job_settings: Settings
+) -> None:
+    coursera.route("www.coursera.org", PATH, body=pages.coursera("Ada Lovelace"), headers=HTML)
+    credential = _page_credential(acme, "Ada Lovelace", job_settings)
+    tallies = candidate_service.verdict_tallies([credential.candidate_id])
+    assert tallies == {credential.candidate_id: [("issuer_page", 1)]}

@@ -156,3 +156,11 @@ def test_a_page_that_names_nobody_gets_no_assurance_label(
     ).get_json()
     assert body["verdict"] == "unsupported" and body["format"] == "issuer-page"
     assert body["assurance"] is None
+
+
+def test_the_candidate_list_counts_an_issuer_page_as_such(
+    client: FlaskClient, auth: AuthActions, recruiter: User, page_credential: Credential
+) -> None:
+    auth.login(recruiter.email)
+    listed = client.get("/candidates/").text
+    assert "1 issuer page" in listed and "unsupported format" not in listed
