@@ -23,18 +23,15 @@ from .tls import LazyTlsContext, ca_paths_from_environ
 from .weburl import WebUrl, join, parse_web_url
 
 if TYPE_CHECKING:
-    import socket
-
     import httpcore
     import httpx
+
+    from .netbackend import Connector, Resolver
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 5
 CHECKED_URL_CACHE = 1024  # the issuer, BadgeClass and image URLs most badges share
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-
-Resolver = Callable[[str, int], Sequence[str]]
-Connector = Callable[[str, int, float | None], "socket.socket"]
 
 
 def user_agent(version: str | None = None) -> str:
