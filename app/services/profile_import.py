@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import peewee
 
-from app.db import db, write_transaction
+from app.db import write_transaction
 from app.models import Candidate, ProfileImport, ProfileStatus, utcnow
 from app.services import candidates as candidate_service
 from app.services import intake, invites, prepared, wakeup
@@ -21,6 +21,9 @@ from app.verification.fetcher import ACCEPT_JSON, Fetcher, FetchError, FetchResp
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 PER_PASS = 4  # profile imports one worker pass expands at most, before verifying badges
+PROVIDER_LIMIT = 2  # imports reading one platform at once, across all workers
+PER_ORGANIZATION = 4  # each organisation's oldest due imports looked at per claim
+DUE_WINDOW = 400  # due imports looked at per claim at most
 
 
 @dataclass(frozen=True)
@@ -86,15 +89,18 @@ def any_due(now: datetime | None = None) -> bool:
 def claim_next(
     worker: str, now: datetime | None = None, *, lease: timedelta = LEASE
 ) -> Claimed | None:
-    """Claim the oldest due profile import under a lease, or None when there is none."""
+    """Claim a due profile import under a lease, fairly; None when none may start now.
+
+    Organisations take turns (the one with the fewest imports in flight first, then the oldest
+    link), and no platform is read by more than PROVIDER_LIMIT imports at once across all
+    workers, so one tenant's pile of profiles cannot hold every worker and Credly is not
+    flooded. The UPDATE re-checks that the row is still due, so two workers never both win it.
+    """
     moment = now or utcnow()
     token = uuid.uuid4().hex
     with prepared.one_writer(), write_transaction():
-        query = ProfileImport.select(ProfileImport.id).where(_due(moment))
-        if isinstance(db.obj, peewee.PostgresqlDatabase):
-            query = query.for_update("FOR UPDATE SKIP LOCKED")
-        row = query.order_by(ProfileImport.id).first()
-        if row is None:
+        chosen = _fair_pick(moment)
+        if chosen is None:
             return None
         taken = (
             ProfileImport.update(
@@ -106,10 +112,47 @@ def claim_next(
                 added=0,
                 detail="",
             )
-            .where((ProfileImport.id == row.id) & _due(moment))
+            .where((ProfileImport.id == chosen) & _due(moment))
             .execute()
         )
-    return Claimed(row.id, token) if taken else None
+    return Claimed(chosen, token) if taken else None
+
+
+def _fair_pick(moment: datetime) -> int | None:
+    """The due import to start next: fewest in flight for its organisation, oldest first,
+    on a platform with a free slot."""
+    in_flight = (ProfileImport.status == ProfileStatus.IMPORTING.value) & (
+        ProfileImport.claimed_until >= moment
+    )
+    by_org, by_provider = (
+        _counts(in_flight, ProfileImport.organization),
+        _counts(in_flight, ProfileImport.provider),
+    )
+    turn = peewee.fn.ROW_NUMBER().over(
+        partition_by=[ProfileImport.organization], order_by=[ProfileImport.id]
+    )
+    oldest = ProfileImport.select(
+        ProfileImport.id, ProfileImport.organization, ProfileImport.provider, turn.alias("turn")
+    ).where(_due(moment))
+    due = (
+        ProfileImport.select(oldest.c.id, oldest.c.organization_id, oldest.c.provider)
+        .from_(oldest)
+        .where(oldest.c.turn <= PER_ORGANIZATION)  # each organisation's oldest few
+        .order_by(oldest.c.id)
+        .limit(DUE_WINDOW)
+        .tuples()
+    )
+    ranked = [
+        (by_org.get(organization, 0), row_id)
+        for row_id, organization, provider in due
+        if by_provider.get(provider, 0) < PROVIDER_LIMIT
+    ]
+    return min(ranked)[1] if ranked else None
+
+
+def _counts(where: peewee.Expression, field: peewee.Field) -> dict[object, int]:
+    query = ProfileImport.select(field, peewee.fn.COUNT(ProfileImport.id)).where(where)
+    return dict(query.group_by(field).tuples())
 
 
 def expand(claimed: Claimed, fetcher: Fetcher, *, lease: timedelta = LEASE) -> None:

@@ -17,6 +17,7 @@ from app.services import candidates as candidate_service
 from app.services import intake, profile_import
 from app.verification import profiles
 from jobs import worker
+from tests.support.builders import build_org
 from tests.support.credly import CREDLY_HOSTS, JSON, CredlyProfile, as_json
 from tests.support.ob2_builders import DEFAULT_EMAIL, IssuerKit
 from tests.support.provider_hosts import ProviderHosts
@@ -234,3 +235,25 @@ def test_a_profile_past_the_badge_cap_keeps_the_first_badges_and_says_so(
     assert (done.status, done.found, done.added) == ("done", 3, 3)
     assert done.detail.startswith("Only the first 3 were taken")
     assert len(_verdicts(candidate)) == 3
+
+
+def test_organisations_take_turns_and_a_platform_is_read_by_few_at_once(
+    backend_app: Flask, acme: Organization, candidate: Candidate
+) -> None:
+    globex = build_org("Globex Talent", "globex")
+    theirs = candidate_service.create(globex, "Grace", [DEFAULT_EMAIL])
+    pile = [f"https://www.credly.com/users/person-{n}/badges" for n in range(4)]
+    pile.append("https://badgr.com/public/collections/abcdef123456")
+    ours = intake.add_links(candidate, pile).profiles
+    (later,) = intake.add_links(theirs, ["https://www.credly.com/users/grace/badges"]).profiles
+
+    first = profile_import.claim_next("w1")
+    second = profile_import.claim_next("w2")
+    third = profile_import.claim_next("w3")
+    fourth = profile_import.claim_next("w4")
+
+    assert first is not None and first.id == ours[0].id  # the oldest
+    assert second is not None and second.id == later.id  # Globex's turn, though newer
+    assert third is not None and third.id == ours[4].id  # Credly has two readers already
+    assert fourth is None  # Acme's other Credly profiles wait for a free Credly slot
+    assert profile_import.any_due()
