@@ -251,3 +251,17 @@ def test_a_mail_server_that_refuses_leaves_no_code_behind(
     assert error.value.reason == "not_sent"
     assert EmailChallenge.select().count() == 0
     assert CandidateEmail.select().count() == 1
+
+
+def test_deleting_the_candidate_deletes_their_codes_and_proofs(
+    app: Flask, settings: Settings, smtp: SmtpServer, ada: Candidate
+) -> None:
+    address = "ada@recruiter-typed.example"
+    email_proofs.send_code(settings, ada, address)
+    email_proofs.confirm(ada, address, _code(smtp, address))
+    email_proofs.send_code(settings, ada, address, now=utcnow() + timedelta(minutes=2))
+
+    candidate_service.delete(ada, None)
+
+    assert EmailChallenge.select().count() == 0 and ProvenIdentity.select().count() == 0
+    assert not any(address in entry.detail for entry in AuditEntry.select())
