@@ -28,6 +28,7 @@ class Format(StrEnum):
     CLR2_JWT = "clr2-jwt"
     IMAGE = "image"
     HTML = "html"
+    PROFILE = "profile"
     ISSUER_PAGE = ISSUER_PAGE
     UNKNOWN = "unknown"
 
@@ -43,6 +44,7 @@ FORMAT_LABELS: Mapping[Format, str] = {
     Format.CLR2_JWT: "Comprehensive Learner Record 2.0, as a JWT",
     Format.IMAGE: "badge image",
     Format.HTML: "web page",
+    Format.PROFILE: "profile of many badges",
     Format.ISSUER_PAGE: "course certificate page on the issuer's site",
     Format.UNKNOWN: "unknown format",
 }

@@ -23,7 +23,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from app.verification import issuer_pages, jws, providers
+from app.verification import issuer_pages, jws, profiles, providers
 from app.verification.detect import JsonError, Kind, describe_file, parse_json, sniff
 from app.verification.fetcher import Fetcher, FetchResponse
 from app.verification.issuer_page_check import check_page
@@ -102,6 +102,15 @@ def _from_url(session: Session, url: str) -> VerificationResult:
     page = issuer_pages.recognise(url)
     if page is not None:
         return check_page(session, page)
+    profile = profiles.match(url)
+    if profile is not None:
+        session.format = "profile"
+        session.halt(
+            "format",
+            f"{url} is a {profile.label}: it holds many badges, not one. Add it to a candidate, "
+            "where each public badge becomes a credential of its own, or verify its badge links",
+            Verdict.UNSUPPORTED,
+        )
     mapped = providers.match(url)
     if mapped and mapped.url != url:
         session.passed(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -10,7 +11,11 @@ from hypothesis import strategies as st
 
 from app.verification import profiles, providers
 from app.verification.profiles import BADGR, CREDLY, ProfileFormatError, match, read_page
+from app.verification.result import Verdict
+from app.verification.source import Source
+from app.verification.verify import verify
 from tests.support.credly import CredlyProfile
+from tests.support.fakes import FakeFetcher
 
 UUID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 ADA = match("https://www.credly.com/users/ada-lovelace/badges")
@@ -238,3 +243,16 @@ def test_any_json_is_a_page_of_the_platforms_own_badges_or_a_named_error(
     assert page.next_url is None or page.next_url.startswith(
         "https://www.credly.com/users/ada-lovelace/badges.json"
     )
+
+
+def test_verifying_a_profile_link_names_it_and_fetches_nothing() -> None:
+    fetcher = FakeFetcher()
+    result = verify(
+        Source.from_url("https://www.credly.com/users/ada-lovelace/badges"),
+        fetcher=fetcher,
+        now=datetime(2025, 1, 1, tzinfo=UTC),
+    )
+    assert result.verdict is Verdict.UNSUPPORTED
+    assert result.format == "profile"
+    assert "is a Credly profile ada-lovelace: it holds many badges" in result.checks[-1].detail
+    assert fetcher.requests == []
