@@ -227,3 +227,16 @@ def test_a_hashed_badge_asks_for_its_address_and_checks_it_before_sending(
     assert right.status_code == 200
     assert "Enter the 6-digit code sent to g.hopper@navy.example" in _text(right.text)
     assert smtp.next_message()["To"] == "g.hopper@navy.example"
+
+
+def test_a_mail_server_that_is_down_is_said_plainly(database_url: str) -> None:
+    closed = SmtpServer()  # bound, never started, then closed: nothing answers on its port
+    port = closed.port
+    closed._server.server_close()
+    for app in _app(database_url, smtp_host="127.0.0.1", smtp_port=port, smtp_from="a@b.test"):
+        grace = candidate_service.create(build_org("Acme Hiring", "acme"), "Grace", [ADDRESS])
+        browser = _portal(app, grace)
+        answer = browser.post("/invite/portal/email/send", data={"address": ADDRESS}, headers=HTMX)
+        assert answer.status_code == 422
+        assert "The code could not be sent just now" in _text(answer.text)
+        assert "Enter the 6-digit code" not in _text(answer.text)  # no code is waiting
