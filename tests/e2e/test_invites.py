@@ -40,6 +40,12 @@ def test_a_candidate_adds_a_badge_through_an_invite_and_the_recruiter_sees_it_li
 ) -> None:
     recruiter = _recruiter_on_candidate(page, live_server)
     panel = InvitePanel(page)
+    page.evaluate("document.querySelector('#invite-days').removeAttribute('max')")
+    panel.region().get_by_label("Valid for (days)").fill("45")  # past the form's own limit
+    panel.region().get_by_role("button", name="Create invite link").click()
+    expect(panel.region().get_by_role("alert")).to_have_text(
+        "An invite stays valid for 1 to 30 days."
+    )
     link = panel.create(days=7)
     expect(panel.invites().nth(1)).to_contain_text("not opened yet")
     assert_accessible(page, "candidate page with an invite")
