@@ -24,6 +24,13 @@ class InvitePanel:
         expect(link).to_be_visible()
         return link.input_value()
 
+    def send(self, email: str, days: int = 14) -> None:
+        """Create an invite and have it e-mailed to `email`."""
+        self.region().get_by_label("Valid for (days)").fill(str(days))
+        self.region().get_by_label("E-mail it to").fill(email)
+        self.region().get_by_role("button", name="Create").click()
+        expect(self.region().get_by_role("status").first).to_have_text(f"E-mailed to {email}.")
+
     def invites(self) -> Locator:
         return self.region().get_by_role("table", name="Invite links").get_by_role("row")
 
