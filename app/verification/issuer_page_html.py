@@ -24,7 +24,11 @@ from app.verification.detect import JsonError, parse_json
 
 MAX_PAGE_BYTES = 1024 * 1024
 MAX_TEXT_CHARS = 200_000
-MAX_SCRIPT_CHARS = 512 * 1024
+# The tokenizer is pure Python (tens of microseconds a tag on a busy machine): past this many
+# tags, opening and closing, it stops, so a megabyte of markup cannot hold a worker for seconds
+# (bench/issuer_pages.py). Certificate pages name their holder well before; Coursera's embedded
+# state is matched on the raw text, not parsed.
+MAX_TAGS = 12_000
 MAX_VALUE_CHARS = 300
 MAX_JSON_LD = 8
 
@@ -89,17 +93,19 @@ def read_page(content: bytes) -> PageReading:
     try:
         parser.feed(text)
         parser.close()
+    except _Enough:
+        pass
     except (AssertionError, ValueError):  # the tokenizer's own complaints: keep what was read
         pass
     title = _clean(parser.meta.get("og:title") or parser.title)
-    holders = _unique(_holders(parser))
-    course = next(iter(_unique(_courses(parser, title))), None)
+    holders = _unique(_holders(parser, text))
+    course = next(iter(_unique(_courses(parser, text, title))), None)
     return PageReading(holders=holders, course=course, title=title)
 
 
-def _holders(reader: _Reader) -> Iterator[str]:
+def _holders(reader: _Reader, text: str) -> Iterator[str]:
     yield from reader.holder_texts
-    for first, last in _COURSERA_HOLDER.findall(reader.scripts):
+    for first, last in _COURSERA_HOLDER.findall(text):
         yield f"{_json_string(first)} {_json_string(last)}"
     for doc in reader.json_ld():
         yield from _json_ld_names(doc, _PERSON_TYPES, people=True)
@@ -110,9 +116,9 @@ def _holders(reader: _Reader) -> Iterator[str]:
                 yield _CONNECTORS.sub("", found["name"])
 
 
-def _courses(reader: _Reader, title: str | None) -> Iterator[str]:
+def _courses(reader: _Reader, text: str, title: str | None) -> Iterator[str]:
     yield from reader.course_texts
-    for name in _COURSERA_COURSE.findall(reader.scripts):
+    for name in _COURSERA_COURSE.findall(text):
         yield _json_string(name)
     for doc in reader.json_ld():
         yield from _json_ld_names(doc, _COURSE_TYPES, people=False)
@@ -163,6 +169,10 @@ def _unique(values: Iterator[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
+class _Enough(Exception):
+    """The page has more tags than a certificate page needs: stop reading it."""
+
+
 @dataclass(slots=True, eq=False)  # compared by identity: two marks may hold the same text
 class _Mark:
     """An open element whose class names a holder or a course: its text until it closes."""
@@ -174,7 +184,7 @@ class _Mark:
 
 
 class _Reader(HTMLParser):
-    """Collects a page's title, meta tags, JSON-LD, scripts, visible text and marked elements."""
+    """Collects a page's title, meta tags, JSON-LD, visible text and marked elements."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -183,7 +193,7 @@ class _Reader(HTMLParser):
         self.chunks: list[str] = []
         self.holder_texts: list[str] = []
         self.course_texts: list[str] = []
-        self.scripts = ""
+        self._tags = 0
         self._json_ld: list[str] = []
         self._text_chars = 0
         self._in: str | None = None  # "title", "script", "ld", "style" while inside one
@@ -191,6 +201,7 @@ class _Reader(HTMLParser):
         self._marks: list[_Mark] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._count_tag()
         values = {name: value or "" for name, value in attrs}
         for mark in self._marks:
             if mark.tag == tag:
@@ -207,7 +218,13 @@ class _Reader(HTMLParser):
         if target is not None and len(self._marks) < 20:
             self._marks.append(_Mark(tag, target))
 
+    def _count_tag(self) -> None:
+        self._tags += 1
+        if self._tags > MAX_TAGS:
+            raise _Enough
+
     def handle_endtag(self, tag: str) -> None:
+        self._count_tag()
         if self._in is not None and tag == ("script" if self._in == "ld" else self._in):
             self._close_block()
         mark = next((m for m in reversed(self._marks) if m.tag == tag), None)
@@ -242,8 +259,6 @@ class _Reader(HTMLParser):
             self.title = body
         elif kind == "ld" and len(self._json_ld) < MAX_JSON_LD:
             self._json_ld.append(body)
-        elif kind == "script" and len(self.scripts) < MAX_SCRIPT_CHARS:
-            self.scripts += body[: MAX_SCRIPT_CHARS - len(self.scripts)]
 
     def json_ld(self) -> Iterator[Any]:
         for body in self._json_ld:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.verification.issuer_page_html import MAX_PAGE_BYTES, read_page
+from app.verification.issuer_page_html import MAX_PAGE_BYTES, MAX_TAGS, read_page
 from app.verification.issuer_pages import (
     HOSTS,
     fold,
@@ -226,6 +226,15 @@ def test_markup_in_the_holder_is_text_and_values_are_capped() -> None:
     holders = read_page(html.replace(b"<script>", b"&lt;script&gt;")).holders
     assert holders and len(holders[0]) <= 300
     assert holders[0].startswith("<script>")  # kept as text; the templates escape it
+
+
+def test_tokenizing_stops_after_max_tags_but_coursera_state_is_still_matched() -> None:
+    filler = b"<i></i>" * MAX_TAGS
+    late_element = filler + b"<strong class='accomplishment-recipient'>Mallory Late</strong>"
+    assert read_page(late_element).holders == ()
+    late_state = filler + pages.coursera("Ada Lovelace")
+    reading = read_page(late_state)
+    assert reading.holders == ("Ada Lovelace",) and reading.course == "Machine Learning"
 
 
 def test_only_the_first_megabyte_is_read() -> None:
