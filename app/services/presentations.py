@@ -221,11 +221,11 @@ def receive(
     moment = now or utcnow()
     owner = Candidate.get_by_id(challenge.candidate_id)
     if candidate is not None and candidate.id != owner.id:
-        _refused(challenge, "the request belongs to another candidate")
+        _refused(challenge, "another-candidate")
         raise PresentationError("This request was made for someone else.", 404)
     reason = usable(challenge, moment)
     if reason:
-        _refused(challenge, reason)
+        _refused(challenge, "closed")
         raise PresentationError(reason, 410)
     presentation: Presentation | None = None
     try:
@@ -242,7 +242,8 @@ def receive(
         )
     except Refused as refused:
         message = _replayed(owner, presentation, refused)
-        _refused(challenge, message)
+        replayed = message != refused.reason
+        _refused(challenge, "replayed" if replayed else _code(refused))
         raise PresentationError(message, 502 if refused.kind == "unreachable" else 400) from None
     return _accept(challenge, owner, proof, moment)
 
@@ -343,13 +344,19 @@ def _add_credentials(owner: Candidate, proof: HolderProof) -> Accepted:
     return Accepted(proof.holder, tuple(added), already, tuple(skipped))
 
 
-def _refused(challenge: PresentationChallenge, reason: str) -> None:
+def _code(refused: Refused) -> str:
+    return "other-challenge" if refused.challenge else refused.kind
+
+
+def _refused(challenge: PresentationChallenge, code: str) -> None:
+    """Audit a refusal by its kind only: the trail outlives a deleted candidate, and a refusal's
+    words may name DIDs."""
     audit(
         challenge.organization_id,
         None,
         "presentation.refused",
         "candidate",
-        f"{challenge.candidate_id}: {reason[:300]}",
+        f"{challenge.candidate_id}: {code}",
     )
 
 

@@ -111,6 +111,23 @@ def test_a_presentation_adds_the_credentials_and_proves_the_wallets_did(
     assert states == [Belonging.PROVEN, Belonging.NOT_CHECKABLE]
 
 
+def test_deleting_the_candidate_deletes_their_challenges_and_the_trail_names_no_did(
+    wallet_client: FlaskClient, ada: Candidate, challenge: PresentationChallenge
+) -> None:
+    body = _present(challenge)
+    assert _post(wallet_client, challenge.exchange_id, body).status_code == 200
+    again = presentations.new_challenge(ada, DOMAIN)
+    assert _post(wallet_client, again.exchange_id, body).status_code == 400  # a replay
+
+    candidate_service.delete(ada, None)
+
+    assert not PresentationChallenge.select().exists()
+    assert not ProvenIdentity.select().exists()
+    trail = [f"{e.action} {e.detail}" for e in AuditEntry.select()]
+    assert any(line.startswith("presentation.refused") for line in trail)
+    assert not [line for line in trail if "did:" in line]
+
+
 def test_a_replayed_presentation_is_refused_and_adds_nothing(
     wallet_client: FlaskClient, ada: Candidate, challenge: PresentationChallenge
 ) -> None:
@@ -141,9 +158,8 @@ def test_a_presentation_over_another_candidates_challenge_is_refused(
     assert "signed over another challenge" in response.get_json()["error"]["message"]
     assert PresentationChallenge.get_by_id(challenge.id).used_at is None
     assert not ProvenIdentity.select().exists()
-    assert AuditEntry.get(AuditEntry.action == "presentation.refused").detail.startswith(
-        str(ada.id)
-    )
+    refused = AuditEntry.get(AuditEntry.action == "presentation.refused")
+    assert refused.detail == f"{ada.id}: other-challenge"
 
 
 @pytest.mark.parametrize(
