@@ -232,3 +232,17 @@ def test_the_paste_form_needs_the_csrf_token(
 
     assert response.status_code == 400
     assert not PresentationChallenge.select().exists()
+
+
+def test_without_javascript_the_section_opens_as_a_page_of_its_own(
+    csrf_off: Flask, invite: tuple[CandidateInvite, str]
+) -> None:
+    browser = _portal(csrf_off, invite[1])
+
+    response = browser.post("/invite/portal/wallet/start")
+
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith("<!doctype html>")
+    assert "Back to your badges" in response.text and 'id="paste-presentation"' in response.text
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
