@@ -410,3 +410,54 @@ def test_the_portal_says_what_the_candidate_can_do_about_a_badge(
 
     text = help_for(Credential(source_url=url, verdict=verdict), verdict, checks)
     assert expected in text if expected else text == ""
+
+
+def test_deleting_the_candidate_deletes_their_invites_and_ends_the_link(
+    csrf_off: Flask, signed_in: FlaskClient, grace: Candidate
+) -> None:
+    path = _invite(signed_in, grace)
+    browser = _portal(csrf_off, path)
+    browser.post("/invite/portal/links", data={"links": BADGE})
+    assert signed_in.post(f"/candidates/{grace.id}/delete").status_code == 303
+    assert not CandidateInvite.select().exists() and not InviteCredential.select().exists()
+    assert browser.get("/invite/portal").status_code == 404
+    assert csrf_off.test_client().get(path).status_code == 404
+
+
+def test_the_limit_per_invite_holds_whatever_the_client_address(
+    csrf_off: Flask, signed_in: FlaskClient, grace: Candidate
+) -> None:
+    browser = _portal(csrf_off, _invite(signed_in, grace))
+    settings = csrf_off.extensions["skillproof.settings"]
+    csrf_off.extensions["skillproof.settings"] = replace(settings, invite_rate_limit="3 per minute")
+    statuses = [
+        browser.post(
+            "/invite/portal/links",
+            data={"links": ""},
+            environ_base={"REMOTE_ADDR": f"198.51.100.{n}"},
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [422, 422, 422, 429]
+
+
+@pytest.mark.postgres
+def test_the_candidate_side_works_on_postgres(postgres_url: str) -> None:
+    from app import create_app, db
+
+    app = create_app(make_settings(postgres_url))
+    app.config["WTF_CSRF_ENABLED"] = False
+    db.migrate()
+    try:
+        org = build_org()
+        grace = candidate_service.create(org, "Grace Hopper", ["grace@example.com"])
+        invite, secret = invites.create(grace, build_user(org))
+        browser = _portal(app, f"/invite/{secret}")
+        assert browser.post("/invite/portal/links", data={"links": BADGE}).status_code == 303
+        assert browser.post("/invite/portal/links", data={"links": BADGE}).status_code == 303
+        (added,) = invites.credentials_added(grace)
+        invites.submitted(invite, [added], "again")  # a second record of it is ignored
+        assert browser.post(f"/invite/portal/credentials/{added.id}/remove").status_code == 303
+        assert not invites.credentials_added(grace)
+    finally:
+        db.db.close()
