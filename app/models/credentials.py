@@ -104,6 +104,8 @@ class Credential(TenantModel):
             (("candidate", "dedupe_key"), True),
             (("organization", "assertion_id"), False),  # migration 009: identity conflicts
             (("organization", "dedupe_key"), False),  # migration 009
+            (("organization", "created_at"), False),  # migration 018: fraud signals
+            (("organization", "issuer_name", "created_at"), False),  # migration 018
         )
 
     @property

@@ -11,7 +11,8 @@ to what it is about; none changes a verdict.
 from __future__ import annotations
 
 import enum
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -142,7 +143,7 @@ def signals(
         if Kind.LOOKALIKE_ISSUER in wanted:
             found += _lookalikes(scope, trusted, trusted_keys)
         if Kind.NEW_ISSUER_BURST in wanted:
-            found += _bursts(scope, _issuers(organization, among, now), trusted_keys, now)
+            found += _bursts(scope, _new_issuers_cached(organization, now), trusted_keys)
     order = list(Kind)
     return sorted(found, key=lambda s: (s.severity != Severity.HIGH, order.index(s.kind)))
 
@@ -247,37 +248,98 @@ class _Issuer:
     this_week: int = 0
 
 
-def _issuers(
-    organization: Organization | int, among: Sequence[int] | None, now: datetime
-) -> dict[str, _Issuer]:
-    """Every issuer (by identifier, or name when it has none) with its first-seen time, over
-    the whole organisation even when only some candidates are asked about."""
+_cache: OrderedDict[int, tuple[tuple[object, ...], dict[str, _Issuer]]] = OrderedDict()
+_lock = threading.Lock()
+CACHE_SIZE = 64  # organisations
+
+
+def _new_issuers_cached(organization: Organization | int, now: datetime) -> dict[str, _Issuer]:
+    """The organisation's new issuers, worked out again only when its credentials changed (or
+    the hour did: the week slides): a candidate page asks on every visit and poll, and an
+    organisation that added thousands of badges this week would read them all each time."""
+    org = organization.id if isinstance(organization, Organization) else organization
+    fn = peewee.fn
+    state = (
+        Organization.select(
+            Organization.created_at,  # another database's organisation of the same id differs
+            Organization.evidence_revision,
+            Credential.of(org).select(fn.MAX(Credential.id)),
+            Credential.of(org).select(fn.COUNT(Credential.id)),
+        )
+        .where(Organization.id == org)
+        .tuples()
+        .first()
+    )
+    key = (state, now.replace(minute=0, second=0, microsecond=0))
+    with _lock:
+        cached = _cache.get(org)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    found = _new_issuers(org, now)
+    with _lock:
+        _cache[org] = (key, found)
+        _cache.move_to_end(org)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return found
+
+
+def _new_issuers(organization: Organization | int, now: datetime) -> dict[str, _Issuer]:
+    """Issuers (by identifier, or name when they have none) of which the organisation added
+    badges this week and none before. Reads only this week's rows; the older ones are probed
+    by index (migration 018)."""
     since = now - timedelta(days=NEW_ISSUER_DAYS)
-    recent = peewee.Case(None, [(Credential.created_at.between(since, now), 1)], 0)
+    older = Credential.alias()
+    seen_before = older.select(peewee.SQL("1")).where(
+        (older.organization == organization)
+        & (older.issuer_name == Credential.issuer_name)
+        & (older.issuer_url == Credential.issuer_url)
+        & (older.created_at < since)
+    )
     query = (
         Credential.of(organization)
         .select(
             Credential.issuer_url,
             Credential.issuer_name,
             peewee.fn.MIN(Credential.created_at),
-            peewee.fn.SUM(recent),
+            peewee.fn.COUNT(Credential.id),
         )
-        .where((Credential.issuer_url != "") | (Credential.issuer_name != ""))
+        .where(
+            Credential.created_at.between(since, now)
+            & ((Credential.issuer_url != "") | (Credential.issuer_name != ""))
+        )
         .group_by(Credential.issuer_url, Credential.issuer_name)
+        .having(~peewee.fn.EXISTS(seen_before))
     )
-    if among is not None:
-        held = Credential.select(Credential.issuer_url).where(Credential.candidate.in_(list(among)))
-        query = query.where(Credential.issuer_url.in_(held))
     found: dict[str, _Issuer] = {}
     for url, name, first, count in query.tuples():
         first = Credential.created_at.python_value(first)
         key = issuer_key(url, name)
         seen = found.get(key)
         if seen is None:
-            found[key] = _Issuer(first, int(count or 0))
+            found[key] = _Issuer(first, int(count))
         else:
             seen.first_seen = min(seen.first_seen, first)
-            seen.this_week += int(count or 0)
+            seen.this_week += int(count)
+    return _without_renamed(organization, found, since)
+
+
+def _without_renamed(
+    organization: Organization | int, found: dict[str, _Issuer], since: datetime
+) -> dict[str, _Issuer]:
+    """Leave out issuers seen before under another name: the identifier is what is new or not."""
+    urls = [key for key in found if key.startswith(("https://", "http://", "did:"))]
+    if not urls:
+        return found
+    renamed = (
+        Credential.of(organization)
+        .select(Credential.issuer_url)
+        .where(Credential.issuer_url.in_(urls) & (Credential.created_at < since))
+        .distinct()
+        .tuples()
+    )
+    for (url,) in renamed:
+        found.pop(url, None)
     return found
 
 
@@ -366,17 +428,9 @@ def _subject(held: list[Credential]) -> str:
 
 
 def _bursts(
-    scope: peewee.ModelSelect,
-    issuers: dict[str, _Issuer],
-    trusted_keys: set[str],
-    now: datetime,
+    scope: peewee.ModelSelect, new: dict[str, _Issuer], trusted_keys: set[str]
 ) -> list[Signal]:
-    since = now - timedelta(days=NEW_ISSUER_DAYS)
-    new = {
-        key: seen
-        for key, seen in issuers.items()
-        if since <= seen.first_seen <= now and key not in trusted_keys
-    }
+    new = {key: seen for key, seen in new.items() if key not in trusted_keys}
     if not new:
         return []
     urls = {key for key in new if key.startswith(("http", "did:"))}

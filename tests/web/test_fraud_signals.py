@@ -210,6 +210,21 @@ def test_four_badges_across_four_candidates_is_no_burst(org: Organization) -> No
     assert fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST]) == []
 
 
+def test_the_fifth_badge_arriving_makes_it_a_burst_and_removing_one_undoes_it(
+    org: Organization, recruiter: User
+) -> None:
+    """New issuers are remembered between calls; a credential arriving or removed is seen."""
+    now = utcnow()
+    people = [_candidate(org, name) for name in ("Ada", "Bo", "Cy", "Di", "Ed")]
+    for person in people[:4]:
+        _badge(person, "Badge", issuer="QuickCerts", issuer_url=NEW, added=now)
+    assert fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST]) == []
+    fifth = _badge(people[4], "Badge", issuer="QuickCerts", issuer_url=NEW, added=now)
+    assert len(fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST])) == 5
+    candidate_service.remove_credential(fifth, recruiter, "added by mistake")
+    assert fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST]) == []
+
+
 def test_three_badges_on_one_candidate_from_a_new_issuer_is_a_burst(org: Organization) -> None:
     now = utcnow()
     ada = _candidate(org, "Ada")
@@ -227,6 +242,15 @@ def test_an_issuer_seen_before_this_week_is_no_burst_however_many_badges(
     _badge(ada, "Old", issuer="QuickCerts", issuer_url=NEW, added=now - timedelta(days=8))
     for index in range(6):
         _badge(ada, f"New {index}", issuer="QuickCerts", issuer_url=NEW, added=now)
+    assert fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST]) == []
+
+
+def test_an_issuer_that_renamed_itself_is_not_new(org: Organization) -> None:
+    now = utcnow()
+    ada = _candidate(org, "Ada")
+    _badge(ada, "Old", issuer="QuickCerts", issuer_url=NEW, added=now - timedelta(days=30))
+    for index in range(5):
+        _badge(ada, f"New {index}", issuer="QuickCerts Academy", issuer_url=NEW, added=now)
     assert fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST]) == []
 
 
