@@ -384,3 +384,64 @@ def test_a_wallet_in_a_web_page_may_call_the_exchange(
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert answer.headers["Access-Control-Allow-Origin"] == "*"
     assert "Set-Cookie" not in answer.headers
+
+
+@pytest.mark.parametrize(
+    ("served", "status", "words"),
+    [
+        pytest.param("authentication", 200, "", id="listed-for-authentication"),
+        pytest.param(
+            "assertion-only", 400, "does not list this key for authentication", id="not-listed"
+        ),
+        pytest.param("redirected", 400, "another site", id="redirected-elsewhere"),
+        pytest.param("private", 502, "does not contact", id="resolves-to-this-machine"),
+    ],
+)
+def test_a_did_web_holder_is_resolved_over_tls_by_the_safe_fetcher(
+    app: Flask,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    wallet_client: FlaskClient,
+    ada: Candidate,
+    challenge: PresentationChallenge,
+    served: str,
+    status: int,
+    words: str,
+) -> None:
+    from dataclasses import replace
+
+    from tests.support.provider_hosts import ProviderHosts
+
+    if served != "private":  # the holder's host resolves to loopback: allowed as in the tests
+        settings = app.extensions["skillproof.settings"]
+        app.extensions["skillproof.settings"] = replace(settings, allow_private_hosts="127.0.0.1")
+    holder = Wallet.did_web("learner.example")
+    document = holder.did_document(list_for_authentication=served != "assertion-only")
+    presentation = holder.present(
+        [badge_for(holder.did)], challenge=challenge.nonce, domain=DOMAIN, created=_now_text()
+    )
+    with ProviderHosts(tmp_path, "learner.example", "elsewhere.example") as hosts:
+        body = json.dumps(document).encode()
+        if served == "redirected":
+            hosts.route(
+                "learner.example",
+                "/.well-known/did.json",
+                redirect="https://elsewhere.example/did.json",
+            )
+            hosts.route("elsewhere.example", "/did.json", body=body)
+        else:
+            hosts.route("learner.example", "/.well-known/did.json", body=body)
+        hosts.install(monkeypatch)
+
+        response = _post(
+            wallet_client, challenge.exchange_id, {"verifiablePresentation": presentation}
+        )
+
+    assert response.status_code == status, response.text
+    if status == 200:
+        assert (
+            ProvenIdentity.get(ProvenIdentity.candidate == ada).value == "did:web:learner.example"
+        )
+    else:
+        assert words in response.get_json()["error"]["message"]
+        assert not ProvenIdentity.select().exists()
