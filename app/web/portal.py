@@ -247,14 +247,16 @@ def add_files() -> Response:
 def remove(credential_id: int) -> Response:
     """Remove a credential the candidate added; anything else is not theirs to remove here."""
     invite = consented_invite()
-    if not invites.remove(invite, credential_id):
-        abort(404)
+    if not invites.remove(invite, credential_id):  # removed a moment ago (a double click)
+        return _after_change("That credential is not in your list.", status=404)
     return _after_change("Removed.")
 
 
-def _after_change(notice: str) -> Response:
+def _after_change(notice: str, status: int = 200) -> Response:
     if htmx:
-        return render("portal/show.html", "intake_region", **_context(notice=notice))
+        return render("portal/show.html", "intake_region", status, **_context(notice=notice))
+    if status != 200:
+        return render("portal/show.html", "content", status, **_context(notice=notice))
     return see_other(url_for("portal.show"))
 
 

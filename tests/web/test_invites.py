@@ -170,6 +170,8 @@ def test_a_candidate_cannot_remove_what_is_not_theirs(
     browser = _portal(csrf_off, _invite(signed_in, grace))
     response = browser.post(f"/invite/portal/credentials/{target.id}/remove")
     assert response.status_code == 404
+    assert "That credential is not in your list." in response.text
+    assert "Not yours" not in response.text
     assert Credential.get_or_none(Credential.id == target.id) is not None
 
 
@@ -184,6 +186,11 @@ def test_the_candidate_removes_what_they_added(
     )
     assert response.status_code == 200 and "Removed." in response.text
     assert Credential.get_or_none(Credential.id == added.id) is None
+    again = browser.post(  # a double click: the portal stays open, and says so
+        f"/invite/portal/credentials/{added.id}/remove", headers={"HX-Request": "true"}
+    )
+    assert again.status_code == 404 and "That credential is not in your list." in again.text
+    assert browser.get("/invite/portal").status_code == 200
     assert "invite.removed" in _actions(org)
 
 
