@@ -88,14 +88,16 @@ def send(invite: CandidateInvite, settings: Settings, link: str, actor: User) ->
     try:
         webhooks.submit_email(settings, _message(settings, invite, organization, link))
     except (OSError, smtplib.SMTPException) as error:
-        audit(invite.organization_id, actor, "invite.send_failed", _subject(invite), str(error))
+        reason = type(error).__name__  # the server's words may quote the address
+        audit(invite.organization_id, actor, "invite.send_failed", _subject(invite), reason)
         raise InviteError(
             "The invite could not be e-mailed (the mail server refused or did not answer). "
             "Copy the link below and send it yourself."
         ) from error
     with write_transaction():
         CandidateInvite.update(sent_at=utcnow()).where(CandidateInvite.id == invite.id).execute()
-        audit(invite.organization_id, actor, "invite.sent", _subject(invite), invite.sent_to)
+        # No address: the audit trail outlives a deleted candidate and keeps no personal data.
+        audit(invite.organization_id, actor, "invite.sent", _subject(invite), "by e-mail")
 
 
 def _message(
