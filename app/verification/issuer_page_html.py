@@ -98,17 +98,35 @@ def read_page(content: bytes) -> PageReading:
     except (AssertionError, ValueError):  # the tokenizer's own complaints: keep what was read
         pass
     title = _clean(parser.meta.get("og:title") or parser.title)
-    holders = _unique(_holders(parser, text))
     course = next(iter(_unique(_courses(parser, text, title))), None)
-    return PageReading(holders=holders, course=course, title=title)
+    return PageReading(holders=_holders(parser, text), course=course, title=title)
 
 
-def _holders(reader: _Reader, text: str) -> Iterator[str]:
-    yield from reader.holder_texts
+def _holders(reader: _Reader, text: str) -> tuple[str, ...]:
+    """The holders of the most trusted source that names any: a name in a testimonial's
+    "awarded to …" must not outvote the page's own holder field."""
+    for source in (_marked_holders, _coursera_holders, _json_ld_people, _sentences):
+        found = _unique(source(reader, text))
+        if found:
+            return found
+    return ()
+
+
+def _marked_holders(reader: _Reader, text: str) -> Iterator[str]:
+    return iter(reader.holder_texts)
+
+
+def _coursera_holders(reader: _Reader, text: str) -> Iterator[str]:
     for first, last in _COURSERA_HOLDER.findall(text):
         yield f"{_json_string(first)} {_json_string(last)}"
+
+
+def _json_ld_people(reader: _Reader, text: str) -> Iterator[str]:
     for doc in reader.json_ld():
         yield from _json_ld_names(doc, _PERSON_TYPES, people=True)
+
+
+def _sentences(reader: _Reader, text: str) -> Iterator[str]:
     for chunk in (*reader.chunks, reader.meta.get("og:description", "")):
         for pattern in (_AFTER_MARKER, _BEFORE_MARKER):
             found = pattern.search(chunk)

@@ -247,3 +247,11 @@ def test_only_the_first_megabyte_is_read() -> None:
 def test_the_recognised_hosts_are_the_issuers_own() -> None:
     assert {"www.coursera.org", "credentials.edx.org", "learn.microsoft.com"} <= HOSTS
     assert all(not host.endswith(".example") for host in HOSTS)
+
+
+def test_the_pages_own_holder_field_outranks_a_name_in_a_sentence() -> None:
+    html = (
+        b"<strong class='accomplishment-recipient'>Grace Hopper</strong>"
+        b"<p>Last year this prize was awarded to Ada Lovelace.</p>"
+    )
+    assert read_page(html).holders == ("Grace Hopper",)
