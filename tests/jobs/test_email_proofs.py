@@ -30,7 +30,7 @@ from app.services.ownership import Belonging
 from jobs import worker
 from tests.conftest import make_settings
 from tests.support.ob2_builders import recipient
-from tests.support.smtp import SmtpServer
+from tests.support.smtp import SmtpServer, unused_port
 from tests.support.test_issuer import LocalIssuer
 
 HIDDEN = "ada.private@example.org"  # only the badge's hash names it
@@ -240,9 +240,7 @@ def test_without_smtp_nothing_is_sent_and_the_reason_is_plain(
 def test_a_mail_server_that_refuses_leaves_no_code_behind(
     app: Flask, database_url: str, ada: Candidate
 ) -> None:
-    closed = SmtpServer()  # bound, never started: the connection is refused or times out
-    port = closed.port
-    closed._server.server_close()
+    port = unused_port()  # nothing listens: the connection is refused
     settings = make_settings(
         database_url, smtp_host="127.0.0.1", smtp_port=port, smtp_from="a@b.test"
     )

@@ -1,86 +1,68 @@
-"""A real SMTP server on a loopback port (stdlib only): it speaks enough SMTP for smtplib."""
+"""A real SMTP server on a loopback port (aiosmtpd), for tests that read the mail the app sends.
+
+with SmtpServer() as smtp:          # point SKILLPROOF_SMTP_HOST/PORT at smtp.host/smtp.port
+    ...
+    message = smtp.next_message()   # what the server accepted, parsed
+"""
 
 from __future__ import annotations
 
 import email
 import email.policy
 import queue
-import socketserver
-import threading
+import socket
 from email.message import EmailMessage
 from types import TracebackType
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 
-class _Session(socketserver.StreamRequestHandler):
-    server: _Server
-
-    def handle(self) -> None:
-        self._reply("220 localhost ESMTP test server")
-        data: list[bytes] | None = None
-        for raw in self.rfile:
-            if data is not None:  # inside DATA: lines until a lone dot
-                if raw.rstrip(b"\r\n") == b".":
-                    self.server.received.put(_parse(b"".join(data)))
-                    data = None
-                    self._reply("250 OK: queued")
-                else:
-                    data.append(raw[1:] if raw.startswith(b"..") else raw)
-                continue
-            verb = raw.decode("ascii", "replace").strip().split(" ", 1)[0].upper()
-            if verb == "EHLO":
-                self._reply("250-localhost", "250 SIZE 10485760")
-            elif verb in {"HELO", "MAIL", "RCPT", "RSET", "NOOP"}:
-                self._reply("250 OK")
-            elif verb == "DATA":
-                data = []
-                self._reply("354 End data with <CR><LF>.<CR><LF>")
-            elif verb == "QUIT":
-                self._reply("221 Bye")
-                return
-            else:
-                self._reply("502 Command not implemented")
-
-    def _reply(self, *lines: str) -> None:
-        self.wfile.write("".join(f"{line}\r\n" for line in lines).encode())
-
-
-def _parse(raw: bytes) -> EmailMessage:
-    message = email.message_from_bytes(raw, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    return message
-
-
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class _Inbox:
+    """aiosmtpd's handler: every accepted message goes to a queue the test reads."""
 
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Session)
         self.received: queue.Queue[EmailMessage] = queue.Queue()
+
+    async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
+        content: Any = envelope.original_content or envelope.content or b""
+        raw = content if isinstance(content, bytes) else str(content).encode()
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        self.received.put(message)
+        return "250 OK: queued"
+
+
+def unused_port() -> int:
+    """A loopback port nothing listens on (a connection to it is refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 class SmtpServer:
-    """`with SmtpServer() as smtp:` then point SKILLPROOF_SMTP_HOST/PORT at smtp.host/port."""
+    """aiosmtpd on 127.0.0.1 and a free port, in its own thread while the `with` block runs."""
 
     def __init__(self) -> None:
-        self._server = _Server()
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self.host, self.port = self._server.server_address[:2]
+        self._inbox = _Inbox()
+        self.host, self.port = "127.0.0.1", unused_port()
+        self._controller = Controller(self._inbox, hostname=self.host, port=self.port)
 
     def __enter__(self) -> SmtpServer:
-        self._thread.start()
+        self._controller.start()
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._controller.stop()
 
     def next_message(self, timeout: float = 10) -> EmailMessage:
         """The next message the server accepted (waits for a sender on another thread)."""
-        return self._server.received.get(timeout=timeout)
+        return self._inbox.received.get(timeout=timeout)
 
     def nothing_received(self) -> bool:
-        return self._server.received.empty()
+        return self._inbox.received.empty()

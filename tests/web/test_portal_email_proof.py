@@ -26,7 +26,7 @@ from tests.conftest import make_settings
 from tests.support.builders import build_org, build_user
 from tests.support.ob2_builders import hashed_identity
 from tests.support.ranking_builders import build_credential
-from tests.support.smtp import SmtpServer
+from tests.support.smtp import SmtpServer, unused_port
 
 HTMX = {"HX-Request": "true"}
 ADDRESS = "grace@example.com"
@@ -230,9 +230,7 @@ def test_a_hashed_badge_asks_for_its_address_and_checks_it_before_sending(
 
 
 def test_a_mail_server_that_is_down_is_said_plainly(database_url: str) -> None:
-    closed = SmtpServer()  # bound, never started, then closed: nothing answers on its port
-    port = closed.port
-    closed._server.server_close()
+    port = unused_port()  # nothing answers on it
     for app in _app(database_url, smtp_host="127.0.0.1", smtp_port=port, smtp_from="a@b.test"):
         grace = candidate_service.create(build_org("Acme Hiring", "acme"), "Grace", [ADDRESS])
         browser = _portal(app, grace)
