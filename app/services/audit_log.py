@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "credential.removed": "Credential removed",
     "ranking.factors_set": "Issuer trust factors changed",
     "ranking.ownership_set": "Weight of unproven credentials changed",
+    "ranking.issuer_pages_set": "Counting of issuer pages changed",
     "user.password": "Password changed or reset",
     "webhook.save": "Webhook saved",
     "webhook.remove": "Webhook removed",
