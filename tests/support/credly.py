@@ -25,6 +25,21 @@ CREDLY_OBI = "https://api.credly.com/v1/obi/v2"
 JSON = {"content-type": "application/json; charset=utf-8"}
 
 
+TEMPLATES = (
+    "Cloud Practitioner",
+    "Data Analytics Essentials",
+    "Kubernetes Administrator",
+    "Project Management Foundations",
+    "Cybersecurity Fundamentals",
+)
+
+
+def template_name(n: int) -> str:
+    """The n-th badge's name, as its BadgeClass and Credly's `badge_template.name` give it."""
+    name = TEMPLATES[n % len(TEMPLATES)]
+    return name if n < len(TEMPLATES) else f"{name} {n // len(TEMPLATES) + 1}"
+
+
 def badge_id(n: int, slug: str = "") -> str:
     """A stable badge UUID, as Credly's badge ids are."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"credly:{slug}:{n}"))
@@ -52,6 +67,9 @@ class CredlyProfile:
     @property
     def public_ids(self) -> list[str]:
         return [badge for n, badge in enumerate(self.ids) if n not in self.private]
+
+    def badge_class_url(self, n: int) -> str:
+        return f"{CREDLY_OBI}/badge_classes/{uuid.uuid5(uuid.NAMESPACE_URL, f'template:{n}')}"
 
     def assertion_url(self, badge: str) -> str:
         return f"{CREDLY_OBI}/badge_assertions/{badge}"
@@ -86,7 +104,7 @@ class CredlyProfile:
             "earner_path": f"/users/{self.slug}",
             "badge_template": {
                 "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"template:{n}")),
-                "name": f"Robotics Fundamentals {n}",
+                "name": template_name(n),
                 "image_url": f"https://images.credly.com/images/{badge}/image.png",
                 "url": "https://www.credly.com/org/acme-academy/badge/robotics",
                 "skills": [{"id": "s1", "name": "Robotics", "vanity_slug": "robotics"}],
@@ -108,9 +126,14 @@ class CredlyProfile:
             hosts.route("www.credly.com", path, handler=self._answer_page)
         for url, document in self.kit.documents().items():
             hosts.route("api.credly.com", urlsplit(url).path, body=as_json(document), headers=JSON)
-        for badge in self.ids:
+        for n, badge in enumerate(self.ids):
+            template = self.badge_class_url(n)
+            badge_class = self.kit.badge_class(id=template, name=template_name(n))
+            hosts.route(
+                "api.credly.com", urlsplit(template).path, body=as_json(badge_class), headers=JSON
+            )
             url = self.assertion_url(badge)
-            assertion = self.kit.hosted_assertion(badge, id=url, email=self.email)
+            assertion = self.kit.hosted_assertion(badge, id=url, email=self.email, badge=template)
             hosts.route("api.credly.com", urlsplit(url).path, body=as_json(assertion), headers=JSON)
         return self
 
