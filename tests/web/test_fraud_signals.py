@@ -17,8 +17,9 @@ from app.services import fraud, worklist
 from app.services import roles as role_service
 from app.services.fraud import Kind, Severity
 from app.web.api import openapi
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, make_settings
 from tests.support.api import token
+from tests.support.builders import build_org
 from tests.support.queries import recorded_queries
 from tests.support.ranking_builders import build_credential
 
@@ -26,6 +27,7 @@ AWS = "https://aws.amazon.example/issuer"
 FAKE = "https://amazon-badges.example.net/issuer.json"
 NEW = "https://quickcerts.example/issuer"
 LOOKALIKE_NAME = "Amazоn Web Services"  # a Cyrillic о
+BURST_ON_ONE = fraud.BURST_ON_ONE_CANDIDATE
 
 
 @pytest.fixture
@@ -420,3 +422,27 @@ def test_the_credential_page_repeats_the_warning_about_that_credential_only(
     assert (
         "your trusted issuer “Amazon Web Services”" in signed_in.get(f"/credentials/{fake.id}").text
     )
+
+
+@pytest.mark.postgres
+def test_every_kind_of_signal_is_worked_out_on_postgres(postgres_url: str) -> None:
+    from app import create_app, db
+
+    create_app(make_settings(postgres_url))
+    db.migrate()
+    org = build_org("Acme Hiring", "acme")
+    _trust(org)
+    ada = _candidate(org, "Ada Lovelace", "ada@example.com")
+    _candidate(org, "Ada twin", "ada@example.com")
+    _badge(ada, "Cloud", issuer=LOOKALIKE_NAME, issuer_url=FAKE)
+    _badge(ada, "SQL", subject_name="Grace Hopper")
+    for index in range(BURST_ON_ONE):
+        _badge(ada, f"Quick {index}", issuer="QuickCerts", issuer_url=NEW, added=utcnow())
+    found = fraud.by_candidate(org.id, utcnow(), [ada.id])[ada.id]
+    assert sorted(s.kind.value for s in found) == [
+        "lookalike_issuer",
+        "name_mismatch",
+        "new_issuer_burst",
+        "shared_email",
+    ]
+    db.db.close()
