@@ -16,6 +16,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import peewee
 
@@ -183,6 +184,11 @@ def _identity(organization: Organization | int, among: Sequence[int] | None) -> 
     return found
 
 
+Row = (
+    Any  # a credential row read by _scope as a named tuple (holder_id, holder_name: its candidate)
+)
+
+
 def _scope(
     organization: Organization | int, among: Sequence[int] | None, active_only: bool
 ) -> peewee.ModelSelect:
@@ -197,8 +203,8 @@ def _scope(
             Credential.issuer_name,
             Credential.subject_name,
             Credential.verdict,
-            Candidate.id,
-            Candidate.name,
+            Candidate.id.alias("holder_id"),
+            Candidate.name.alias("holder_name"),
         )
         .join(Candidate)
     )
@@ -209,7 +215,7 @@ def _scope(
     return query.order_by(Candidate.name, Candidate.id, Credential.id)
 
 
-def _label(credential: Credential) -> str:
+def _label(credential: Row) -> str:
     return (
         credential.achievement_name
         or credential.source_name
@@ -218,25 +224,27 @@ def _label(credential: Credential) -> str:
     )
 
 
-def _link(credential: Credential) -> Link:
+def _link(credential: Row) -> Link:
     return Link(credential.id, _label(credential))
 
 
-def _owner(credential: Credential) -> Link:
-    return Link(credential.candidate.id, credential.candidate.name)
+def _owner(credential: Row) -> Link:
+    return Link(credential.holder_id, credential.holder_name)
 
 
 def _name_mismatches(scope: peewee.ModelSelect) -> list[Signal]:
-    rows = scope.where((Credential.subject_name != "") & Credential.verdict.in_(AUTHENTIC))
+    rows = scope.where(
+        (Credential.subject_name != "") & Credential.verdict.in_(AUTHENTIC)
+    ).namedtuples()
     return [
         Signal(
             Kind.NAME_MISMATCH,
             _owner(row),
-            f"“{_label(row)}” names its holder “{row.subject_name}”, not {row.candidate.name}.",
+            f"“{_label(row)}” names its holder “{row.subject_name}”, not {row.holder_name}.",
             (_link(row),),
         )
         for row in rows
-        if compare_names(row.subject_name, row.candidate.name) is NameMatch.DIFFERENT
+        if compare_names(row.subject_name, row.holder_name) is NameMatch.DIFFERENT
     ]
 
 
@@ -384,11 +392,11 @@ def _lookalikes(
     }
     if not imitating:
         return []
-    grouped: dict[tuple[int, str, str], list[Credential]] = defaultdict(list)
+    grouped: dict[tuple[int, str, str], list[Row]] = defaultdict(list)
     names = list({name for _, name in imitating})
-    for row in scope.where(authentic & Credential.issuer_name.in_(names)):
+    for row in scope.where(authentic & Credential.issuer_name.in_(names)).namedtuples():
         if (row.issuer_url, row.issuer_name) in imitating:
-            grouped[(row.candidate.id, row.issuer_url, row.issuer_name)].append(row)
+            grouped[(row.holder_id, row.issuer_url, row.issuer_name)].append(row)
     return [
         _lookalike_signal(held, *imitating[(url, name)]) for (_, url, name), held in grouped.items()
     ]
@@ -406,7 +414,7 @@ def _imitation(
     return None
 
 
-def _lookalike_signal(held: list[Credential], trusted: _Trusted, how: Resemblance) -> Signal:
+def _lookalike_signal(held: list[Row], trusted: _Trusted, how: Resemblance) -> Signal:
     first = held[0]
     origin = issuer_origin(first.issuer_url) or "no address"
     text = (
@@ -417,7 +425,7 @@ def _lookalike_signal(held: list[Credential], trusted: _Trusted, how: Resemblanc
     return Signal(Kind.LOOKALIKE_ISSUER, _owner(first), text, tuple(map(_link, held)))
 
 
-def _subject(held: list[Credential]) -> str:
+def _subject(held: list[Row]) -> str:
     """'“SQL Basics” was' or '3 credentials (“A”, “B”, “C”) were'."""
     if len(held) == 1:
         return f"“{_label(held[0])}” was"
@@ -436,12 +444,12 @@ def _bursts(
     urls = {key for key in new if key.startswith(("http", "did:"))}
     rows = scope.where(
         Credential.issuer_url.in_(list(urls)) | Credential.issuer_name.in_(list(new))
-    )
-    grouped: dict[tuple[int, str], list[Credential]] = defaultdict(list)
+    ).namedtuples()
+    grouped: dict[tuple[int, str], list[Row]] = defaultdict(list)
     for row in rows:
         key = issuer_key(row.issuer_url, row.issuer_name)
         if key in new:
-            grouped[(row.candidate.id, key)].append(row)
+            grouped[(row.holder_id, key)].append(row)
     found = []
     for (_, key), held in grouped.items():
         seen = new[key]
@@ -450,7 +458,7 @@ def _bursts(
     return found
 
 
-def _burst_signal(held: list[Credential], seen: _Issuer) -> Signal:
+def _burst_signal(held: list[Row], seen: _Issuer) -> Signal:
     first = held[0]
     issuer = first.issuer_name or issuer_origin(first.issuer_url)
     text = (
