@@ -105,6 +105,20 @@ def _inactive(_error: Exception) -> Response:
     return response
 
 
+@bp.errorhandler(429)
+def _too_many(_error: Exception) -> Response:
+    """Rate-limited: said in the portal's own words, the candidate's page left in place."""
+    message = "Too many attempts in a short time: please wait a minute, then try again."
+    invite_id = _session_invite_id()
+    invite = invites.active_by_id(invite_id) if invite_id else None
+    if invite is None or invite.consented_at is None:
+        title = "Please wait a minute"
+        return render("portal/message.html", "content", status=429, title=title, message=message)
+    g.invite = invite
+    block = "intake_region" if htmx else "content"
+    return render("portal/show.html", block, status=429, **_context(notice=message))
+
+
 @bp.errorhandler(403)
 def _consent_first(_error: Exception) -> Response:
     """An action before consent: the notice again, with the reason."""

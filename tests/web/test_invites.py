@@ -295,6 +295,12 @@ def test_portal_actions_are_rate_limited(
         browser.post("/invite/portal/links", data={"links": ""}).status_code for _ in range(4)
     ]
     assert statuses == [422, 422, 422, 429]
+    refused = browser.post(
+        "/invite/portal/links", data={"links": BADGE}, headers={"HX-Request": "true"}
+    )
+    assert refused.status_code == 429
+    assert "please wait a minute" in refused.text and 'id="intake-region"' in refused.text
+    assert not Credential.select().where(Credential.source_url == BADGE).exists()
 
 
 def test_portal_forms_need_the_csrf_token(app: Flask, grace: Candidate, recruiter: User) -> None:
