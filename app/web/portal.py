@@ -42,7 +42,7 @@ bp = Blueprint("portal", __name__, url_prefix="/invite")
 
 COOKIE = "skillproof_invite"
 COOKIE_SALT = "skillproof.invite-session"
-SESSION_SECONDS = 2 * 3600  # then the candidate opens their link again
+SESSION_SECONDS = 2 * 3600  # idle time after which the candidate opens their link again
 LONG_POLL_SECONDS = 10.0
 PRIVATE = ("HTTP 401", "HTTP 403")
 
@@ -90,6 +90,13 @@ def consented_invite() -> CandidateInvite:
 
 @bp.after_request
 def _private(response: Response) -> Response:
+    invite = g.get("invite")
+    if (
+        invite is not None
+        and response.status_code < 400
+        and COOKIE not in response.headers.get("Set-Cookie", "")
+    ):
+        _with_session(response, invite.id)  # SESSION_SECONDS counts from the last request
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
@@ -134,10 +141,13 @@ def open_link(token: str) -> Response:
     if invite is None:
         abort(404)
     invites.opened(invite)
-    response = see_other(url_for("portal.show"))
+    return _with_session(see_other(url_for("portal.show")), invite.id)
+
+
+def _with_session(response: Response, invite_id: int) -> Response:
     response.set_cookie(
         COOKIE,
-        _serializer().dumps(invite.id),
+        _serializer().dumps(invite_id),
         max_age=SESSION_SECONDS,
         path="/invite",
         httponly=True,

@@ -512,3 +512,22 @@ def test_a_mail_server_that_refuses_leaves_the_link_to_copy(database_url: str) -
     finally:
         closed.close()
         db.db.close()
+
+
+def test_the_portal_session_ends_after_two_idle_hours_and_each_request_renews_it(
+    csrf_off: Flask, signed_in: FlaskClient, grace: Candidate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    path = _invite(signed_in, grace)
+    real = time.time
+    with monkeypatch.context() as past:
+        past.setattr("itsdangerous.timed.time.time", lambda: real() - 2 * 3600 - 5)
+        idle = _portal(csrf_off, path)  # opened two hours ago, untouched since
+    page = idle.get("/invite/portal")
+    assert page.status_code == 404 and "open it again from the message" in page.text
+
+    active = _portal(csrf_off, path)
+    renewed = active.get("/invite/portal")
+    assert renewed.status_code == 200
+    assert "skillproof_invite=" in renewed.headers["Set-Cookie"]
