@@ -276,11 +276,6 @@ def _active_of(candidate: Candidate, now: datetime) -> list[CandidateInvite]:
     return [invite for invite in invites_of(candidate) if invite.active(now)]
 
 
-def awaiting(candidate: Candidate, now: datetime | None = None) -> bool:
-    """Whether the candidate may still add credentials (their page then keeps listening)."""
-    return bool(_active_of(candidate, now or utcnow()))
-
-
 def state_of(invite: CandidateInvite, now: datetime) -> str:
     """Where an invite stands, in words for the recruiter's panel."""
     if invite.revoked_at is not None:

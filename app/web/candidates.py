@@ -172,6 +172,7 @@ def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
     signals = fraud.signals(
         org_id(), utcnow(), among=[candidate.id], kinds=fraud.ISSUER_AND_NAME_KINDS
     )
+    panel = invite_panel(candidate)
     return {
         "progress_token": token,
         "conflicts": conflicts,
@@ -195,13 +196,13 @@ def _show_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
         "pending": any(c.pending for c in credentials)
         or any(row.pending for row in imports)
         or candidate.state == CandidateState.PENDING.value
-        or invites.awaiting(candidate),
+        or panel["invite_active"],
         # A fragment swapped into the page also updates the candidate's status out of band.
         "refresh_state": is_partial(),
         "errors": {},
         "notice": None,
         "links_text": "",
-        **invite_panel(candidate),
+        **panel,
         **extra,
     }
 

@@ -27,6 +27,7 @@ def panel_context(candidate: Candidate, **extra: Any) -> dict[str, Any]:
         "invites": listed,
         "now_utc": now,
         "invite_states": {invite.id: invites.state_of(invite, now) for invite in listed},
+        # Only the newest invite can be active: a new one revokes the one before.
         "invite_active": any(invite.active(now) for invite in listed),
         "invite_mail": invites.mail_enabled(settings),
         "invite_days": invites.DEFAULT_DAYS,
