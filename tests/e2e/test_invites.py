@@ -129,3 +129,22 @@ def test_a_candidate_sends_a_credly_profile_and_a_baked_badge_and_removes_one(
     portal.expect_results(["Verified", "Verified"])
     recruiter.expect_verdicts(["Verified", "Verified"])
     context.close()
+
+
+def test_a_new_link_replaces_the_old_one_after_the_recruiter_confirms(
+    page: Page, browser: Browser, live_server: LiveServer
+) -> None:
+    _recruiter_on_candidate(page, live_server)
+    panel = InvitePanel(page)
+    first = panel.create()
+    page.once("dialog", lambda dialog: dialog.accept())
+    second = panel.create()
+    assert second != first
+    expect(panel.invites()).to_have_count(3)  # header, the new link, the old one
+    expect(panel.invites().nth(2)).to_contain_text("revoked")
+    context = browser.new_context()
+    candidate = context.new_page()
+    candidate.goto(first)
+    expect(candidate.get_by_role("heading", name="This link is no longer active")).to_be_visible()
+    PortalPage(candidate).open(second, "Acme Hiring")
+    context.close()

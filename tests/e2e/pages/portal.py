@@ -18,10 +18,12 @@ class InvitePanel:
 
     def create(self, days: int = 14) -> str:
         """Create an invite and return the link shown once."""
+        link = self.region().get_by_label("Invite link, shown once: copy it now")
+        before = link.input_value() if link.count() else ""
         self.region().get_by_label("Valid for (days)").fill(str(days))
         self.region().get_by_role("button", name="Create").click()
-        link = self.region().get_by_label("Invite link, shown once: copy it now")
         expect(link).to_be_visible()
+        expect(link).not_to_have_value(before)  # the new link, not one shown before
         return link.input_value()
 
     def send(self, email: str, days: int = 14) -> None:
