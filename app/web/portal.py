@@ -227,7 +227,7 @@ def _added_notice(given: int, added: intake.Added) -> str:
     if links:
         count, skipped = len(added.credentials), links - len(added.credentials)
         parts.append(f"Added {count} link{'s' if count != 1 else ''}")
-        parts += [f"{skipped} already there"] if skipped else []
+        parts += [f"{skipped} already on file"] if skipped else []
     for row in added.profiles:
         parts.append(f"reading your {row.label}: its public badges appear below")
     text = "; ".join(parts)

@@ -531,3 +531,17 @@ def test_the_portal_session_ends_after_two_idle_hours_and_each_request_renews_it
     renewed = active.get("/invite/portal")
     assert renewed.status_code == 200
     assert "skillproof_invite=" in renewed.headers["Set-Cookie"]
+
+
+def test_a_link_the_employer_already_has_is_not_added_twice(
+    csrf_off: Flask, signed_in: FlaskClient, grace: Candidate
+) -> None:
+    browser = _portal(csrf_off, _invite(signed_in, grace))
+    browser.post("/invite/portal/links", data={"links": BADGE})
+    again = browser.post(
+        "/invite/portal/links",
+        data={"links": f"{BADGE} https://badges.example.org/assertions/43.json"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Added 1 link; 1 already on file." in again.text
+    assert len(invites.credentials_added(grace)) == 2
