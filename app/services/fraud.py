@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import peewee
@@ -34,8 +34,11 @@ from app.verification.lookalike import (
 from app.verification.result import Verdict
 
 NEW_ISSUER_DAYS = 7  # an issuer first seen this recently is new
-BURST_COUNT = 5  # badges from one new issuer within that week, across candidates
-BURST_ON_ONE_CANDIDATE = 3  # or badges from one new issuer on one candidate
+# A burst is badges both issued and added within that week (freshly minted by an issuer the
+# organisation never saw before): a candidate's long-held badges from a well-known issuer, imported
+# from a profile into a young organisation, are new to it but are no burst.
+BURST_COUNT = 5  # such badges from one new issuer, across candidates
+BURST_ON_ONE_CANDIDATE = 3  # or on one candidate
 NAMES_LISTED = 3  # credentials named in one sentence
 # Verdicts that say the issuer really issued it: only these can imitate a trusted issuer.
 AUTHENTIC = tuple(
@@ -144,7 +147,8 @@ def signals(
         if Kind.LOOKALIKE_ISSUER in wanted:
             found += _lookalikes(scope, trusted, trusted_keys)
         if Kind.NEW_ISSUER_BURST in wanted:
-            found += _bursts(scope, _new_issuers_cached(organization, now), trusted_keys)
+            new = _new_issuers_cached(organization, now)
+            found += _bursts(scope, new, trusted_keys, now - timedelta(days=NEW_ISSUER_DAYS))
     order = list(Kind)
     return sorted(found, key=lambda s: (s.severity != Severity.HIGH, order.index(s.kind)))
 
@@ -202,6 +206,7 @@ def _scope(
             Credential.issuer_url,
             Credential.issuer_name,
             Credential.subject_name,
+            Credential.issued_on,
             Credential.verdict,
             Candidate.id.alias("holder_id"),
             Candidate.name.alias("holder_name"),
@@ -253,7 +258,7 @@ class _Issuer:
     """One issuer as the organisation has seen it: when first, and how much this week."""
 
     first_seen: datetime
-    this_week: int = 0
+    this_week: int = 0  # badges issued and added this week
 
 
 _cache: OrderedDict[int, tuple[tuple[object, ...], dict[str, _Issuer]]] = OrderedDict()
@@ -310,7 +315,7 @@ def _new_issuers(organization: Organization | int, now: datetime) -> dict[str, _
             Credential.issuer_url,
             Credential.issuer_name,
             peewee.fn.MIN(Credential.created_at),
-            peewee.fn.COUNT(Credential.id),
+            peewee.fn.SUM(peewee.Case(None, [(Credential.issued_on >= since, 1)], 0)),
         )
         .where(
             Credential.created_at.between(since, now)
@@ -325,10 +330,10 @@ def _new_issuers(organization: Organization | int, now: datetime) -> dict[str, _
         key = issuer_key(url, name)
         seen = found.get(key)
         if seen is None:
-            found[key] = _Issuer(first, int(count))
+            found[key] = _Issuer(first, int(count or 0))
         else:
             seen.first_seen = min(seen.first_seen, first)
-            seen.this_week += int(count)
+            seen.this_week += int(count or 0)
     return _without_renamed(organization, found, since)
 
 
@@ -436,7 +441,7 @@ def _subject(held: list[Row]) -> str:
 
 
 def _bursts(
-    scope: peewee.ModelSelect, new: dict[str, _Issuer], trusted_keys: set[str]
+    scope: peewee.ModelSelect, new: dict[str, _Issuer], trusted_keys: set[str], since: datetime
 ) -> list[Signal]:
     new = {key: seen for key, seen in new.items() if key not in trusted_keys}
     if not new:
@@ -448,7 +453,8 @@ def _bursts(
     grouped: dict[tuple[int, str], list[Row]] = defaultdict(list)
     for row in rows:
         key = issuer_key(row.issuer_url, row.issuer_name)
-        if key in new:
+        fresh = row.issued_on is not None and _aware(row.issued_on) >= since
+        if key in new and fresh:
             grouped[(row.holder_id, key)].append(row)
     found = []
     for (_, key), held in grouped.items():
@@ -463,6 +469,13 @@ def _burst_signal(held: list[Row], seen: _Issuer) -> Signal:
     issuer = first.issuer_name or issuer_origin(first.issuer_url)
     text = (
         f"{_subject(held)} issued by “{issuer}”, an issuer your organisation first saw on "
-        f"{seen.first_seen:%-d %b %Y}; {seen.this_week} of its badges were added this week."
+        f"{seen.first_seen:%-d %b %Y}; {seen.this_week} of its badges were issued and added "
+        "this week."
     )
     return Signal(Kind.NEW_ISSUER_BURST, _owner(first), text, tuple(map(_link, held)))
+
+
+def _aware(moment: datetime | str) -> datetime:
+    """A stored date as an aware UTC datetime (named tuples skip the field's conversion)."""
+    value = Credential.issued_on.python_value(moment)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.models import Organization
+from app.models import Organization, utcnow
 from app.ranking import Tier
 from app.services import roles as role_service
 from tests.e2e.conftest import LiveServer
@@ -46,7 +47,8 @@ def test_a_lookalike_issuers_burst_of_badges_is_flagged_on_the_candidate_and_the
     page: Page, live_server: LiveServer, lookalike: LocalIssuer
 ) -> None:
     _trust_the_real_academy()
-    links = [lookalike.hosted(f"cloud-{n}").url for n in range(BURST)]
+    minted = (utcnow() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")  # this week
+    links = [lookalike.hosted(f"cloud-{n}", issued_on=minted).url for n in range(BURST)]
     SignInPage(page, live_server.url).open().sign_in(
         live_server.recruiter_email, live_server.password
     )
@@ -63,7 +65,7 @@ def test_a_lookalike_issuers_burst_of_badges_is_flagged_on_the_candidate_and_the
         "it is a different issuer."
     )
     expect(warnings).to_contain_text("an issuer your organisation first saw on")
-    expect(warnings).to_contain_text(f"{BURST} of its badges were added this week.")
+    expect(warnings).to_contain_text(f"{BURST} of its badges were issued and added this week.")
     expect(warnings.get_by_role("listitem").first).to_contain_text("Serious:")
     expect(
         candidate.credential_rows().get_by_role("link", name="Issuer imitating a trusted one")

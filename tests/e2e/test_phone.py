@@ -189,6 +189,7 @@ def _suspect(organization: Organization, admin: User) -> Candidate:
             [],
             issuer="Acme Cloud Acadеmy",
             issuer_url=f"{site}/issuers/x1/issuer.json",
+            issued_on=datetime.now(UTC) - timedelta(days=1),  # freshly minted: a burst
         ).id
         for n in range(5)
     ]

@@ -59,14 +59,18 @@ def _badge(
     issuer_url: str = "https://academy.example/issuer",
     verdict: str = "verified",
     added: datetime | None = None,
+    issued: datetime | None = None,
     subject_name: str = "",
 ) -> Credential:
+    """A badge added at `added` (60 days ago by default), issued at `issued` (by default the
+    moment it was added: a freshly minted badge)."""
     credential = build_credential(
         candidate, name, [], verdict, issuer=issuer, issuer_url=issuer_url
     )
-    Credential.update(
-        created_at=added or utcnow() - timedelta(days=60), subject_name=subject_name
-    ).where(Credential.id == credential.id).execute()
+    added = added or utcnow() - timedelta(days=60)
+    Credential.update(created_at=added, issued_on=issued or added, subject_name=subject_name).where(
+        Credential.id == credential.id
+    ).execute()
     return credential
 
 
@@ -201,7 +205,7 @@ def test_five_badges_from_an_issuer_first_seen_this_week_is_a_burst_on_each_hold
     first = (now - timedelta(days=2, hours=4)).strftime("%-d %b %Y")
     assert found[0].text == (
         "2 credentials (“Badge 0”, “Badge 3”) were issued by “QuickCerts”, an issuer your "
-        f"organisation first saw on {first}; 5 of its badges were added this week."
+        f"organisation first saw on {first}; 5 of its badges were issued and added this week."
     )
 
 
@@ -234,6 +238,43 @@ def test_three_badges_on_one_candidate_from_a_new_issuer_is_a_burst(org: Organiz
         _badge(ada, name, issuer="QuickCerts", issuer_url=NEW, added=now - timedelta(hours=1))
     (found,) = fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST])
     assert found.text.startswith("3 credentials (“One”, “Two”, “Three”) were issued by")
+
+
+def test_long_held_badges_from_an_issuer_new_to_the_organisation_are_no_burst(
+    org: Organization,
+) -> None:
+    """A profile import brings a candidate's years of badges from one issuer in one go: new to a
+    young organisation, but not minted this week, so not a burst (regression: every imported
+    Credly profile was flagged)."""
+    now = utcnow()
+    ada = _candidate(org, "Ada")
+    for index in range(6):
+        _badge(
+            ada,
+            f"Cloud {index}",
+            issuer="QuickCerts",
+            issuer_url=NEW,
+            added=now - timedelta(hours=1),
+            issued=now - timedelta(days=400 + index),
+        )
+    assert fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST]) == []
+
+
+def test_only_the_freshly_issued_badges_make_and_are_named_in_a_burst(org: Organization) -> None:
+    now = utcnow()
+    ada = _candidate(org, "Ada")
+    for name, age in (("One", 1), ("Two", 2), ("Old", 300), ("Three", 3)):
+        _badge(
+            ada,
+            name,
+            issuer="QuickCerts",
+            issuer_url=NEW,
+            added=now - timedelta(hours=1),
+            issued=now - timedelta(days=age),
+        )
+    (found,) = fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST])
+    assert found.text.startswith("3 credentials (“One”, “Two”, “Three”) were issued by")
+    assert "3 of its badges were issued and added this week" in found.text
 
 
 def test_an_issuer_seen_before_this_week_is_no_burst_however_many_badges(
