@@ -15,6 +15,8 @@ Extension point for other sections (e-mail proof, wallet presentations): add a t
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 from flask import (
@@ -39,6 +41,24 @@ from app.web.auth import limiter
 from app.web.htmx import htmx, render, see_other
 
 bp = Blueprint("portal", __name__, url_prefix="/invite")
+SECRET_IN_PATH = re.compile(r"/invite/(?!portal\b)[A-Za-z0-9_\-]{16,}")
+
+
+class RedactInviteSecrets(logging.Filter):
+    """Keeps invite secrets out of the development server's request log (the one request that
+    carries one, before it is exchanged for the cookie)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                SECRET_IN_PATH.sub("/invite/[secret]", a) if isinstance(a, str) else a
+                for a in record.args
+            )
+        return True
+
+
+REDACT = RedactInviteSecrets()
+bp.record_once(lambda _state: logging.getLogger("werkzeug").addFilter(REDACT))
 
 COOKIE = "skillproof_invite"
 COOKIE_SALT = "skillproof.invite-session"

@@ -545,3 +545,31 @@ def test_a_link_the_employer_already_has_is_not_added_twice(
     )
     assert "Added 1 link; 1 already on file." in again.text
     assert len(invites.credentials_added(grace)) == 2
+
+
+def test_the_development_servers_log_keeps_no_invite_secret(app: Flask) -> None:
+    import logging
+
+    secret = "obKmjJd74t9AVR190zHdVlARYhD5s0OSv-ijeuF1TSY"
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        "",
+        0,
+        '"%s" %s %s',
+        (f"GET /invite/{secret} HTTP/1.1", 303, "-"),
+        None,
+    )
+    assert logging.getLogger("werkzeug").filter(record)
+    assert record.getMessage() == '"GET /invite/[secret] HTTP/1.1" 303 -'
+    portal = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        "",
+        0,
+        '"%s" %s %s',
+        ("GET /invite/portal/progress HTTP/1.1", 200, "-"),
+        None,
+    )
+    logging.getLogger("werkzeug").filter(portal)
+    assert "/invite/portal/progress" in portal.getMessage()
