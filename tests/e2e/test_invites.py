@@ -49,6 +49,7 @@ def test_a_candidate_adds_a_badge_through_an_invite_and_the_recruiter_sees_it_li
     link = panel.create(days=7)
     expect(panel.invites().nth(1)).to_contain_text("not opened yet")
     assert_accessible(page, "candidate page with an invite")
+    assert_fits_phone(page, "candidate page showing a new invite link")
 
     context = browser.new_context()  # the candidate: no account, no cookies
     candidate = context.new_page()
