@@ -10,7 +10,9 @@ own submissions is shown. Before consent nothing else is possible.
 Extension point for other sections (e-mail proof, wallet presentations): add a template
 `templates/portal/_<name>.html` and include it in the `extra_sections` block of
 `portal/show.html`; its routes go under `/invite/portal/...` (the cookie is scoped to
-`/invite`) and call `consented_invite()` first, then `touch(...)`-style helpers as needed.
+`/invite`) and call `consented_invite()` first. Its blueprint reuses this one's private-page
+headers (`_private`), inactive page (404), consent page (403) and limits (`_limit`,
+`_invite_key`), as app/web/proofs.py and app/web/wallet.py do.
 """
 
 from __future__ import annotations
