@@ -12,10 +12,11 @@ from app.models import (
     Credential,
     IssuerTrust,
     Organization,
+    ProofKind,
     Role,
     User,
 )
-from app.services import accounts, intake, invites, verification
+from app.services import accounts, email_proofs, intake, invites, ownership, verification
 from app.services import candidates as candidate_service
 from app.services import roles as role_service
 from app.services.demo_issuer import DEMO_CANDIDATES, PREFIX, DemoIssuer
@@ -114,13 +115,15 @@ def _seed_roles(organization: Organization, base_url: str) -> None:
 
 
 def _seed_invite(organization: Organization, base_url: str) -> str:
-    """One candidate with an agreed invite who added two of her badges through it; the link
-    (its secret is stored nowhere else) or "" when the demo already has an invite."""
+    """One candidate with an agreed invite who added two of her badges through it and proved
+    her address; the link (its secret is stored nowhere else) or "" when the demo already has
+    an invite."""
     candidate = Candidate.of(organization).where(Candidate.name == INVITED).first()
     admin = User.of(organization).where(User.role == Role.ADMIN.value).first()
     if candidate is None or admin is None or CandidateInvite.of(organization).exists():
         return ""
     invite, secret = invites.create(candidate, admin)
+    invites.opened(invite)
     invites.consent(invite)
     badges = [
         credential
@@ -128,4 +131,12 @@ def _seed_invite(organization: Organization, base_url: str) -> str:
         if (credential.source_url or "").rsplit("/", 1)[-1].split(".")[0] in INVITED_BADGES
     ]
     invites.submitted(invite, badges, f"{len(badges)} links (demo)")
+    for address in candidate_service.emails_of(candidate):
+        ownership.record(
+            candidate,
+            ProofKind.EMAIL,
+            address,
+            method=email_proofs.METHOD,
+            detail=f"{address} confirmed by a one-time code (demo data)",
+        )
     return base_url.rstrip("/") + f"/invite/{secret}"

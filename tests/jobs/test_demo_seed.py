@@ -64,7 +64,8 @@ def test_demo_seed_gives_one_candidate_an_agreed_invite_with_badges_she_added(de
     import urllib.request
     from http.cookiejar import CookieJar
 
-    from app.services import demo, invites
+    from app.services import demo, invites, ownership
+    from app.services.ownership import Belonging
 
     base, settings = demo_server
     report = demo.seed(base)
@@ -80,3 +81,9 @@ def test_demo_seed_gives_one_candidate_an_agreed_invite_with_badges_she_added(de
     assert page.count("Verified") == 2 and "Remove" in page
     dana = Candidate.get(Candidate.name == "Dana Kowalski")
     assert len(invites.credentials_added(dana)) == 2
+    # Her address is proven, so the recruiter's screen shows the strongest "belongs to".
+    proofs = ownership.proofs_of([dana.id])[dana.id]
+    states = {ownership.belongs_to(c, proofs).state for c in dana.credentials}
+    assert Belonging.PROVEN in states
+    (invite,) = invites.invites_of(dana)
+    assert invite.uses >= 1 and invite.consented_at is not None  # opened, then agreed
