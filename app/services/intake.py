@@ -65,6 +65,18 @@ def pasted_urls(text: str) -> list[str]:
     return urls
 
 
+def links_to_add(text: str) -> list[str]:
+    """The links of a paste meant to add credentials: at least one, else an error saying why."""
+    urls = pasted_urls(text)
+    if not urls:
+        raise IntakeError(
+            "Paste at least one badge link first."
+            if not text.strip()
+            else "No link found in the text: badge links start with http:// or https://."
+        )
+    return urls
+
+
 def extract_urls(text: str) -> list[str]:
     """The http(s) links in free text, trailing punctuation trimmed, duplicates merged."""
     found: dict[str, str] = {}

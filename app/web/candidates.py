@@ -239,17 +239,9 @@ def add_links(candidate_id: int) -> Response:
     candidate = get_or_404(Candidate, candidate_id)
     text = request.form.get("links", "")
     try:
-        urls = intake.pasted_urls(text)
+        urls = intake.links_to_add(text)
     except CandidateError as error:
-        urls, problem = [], str(error)
-    else:
-        problem = (
-            "Paste at least one badge link first."
-            if not text.strip()
-            else "No link found in the text: badge links start with http:// or https://."
-        )
-    if not urls:
-        context = _show_context(candidate, errors={"links": problem}, links_text=text)
+        context = _show_context(candidate, errors={"links": str(error)}, links_text=text)
         return render("candidates/show.html", "credentials_region", status=422, **context)
     try:
         added = intake.add_links(candidate, urls, user=current_user._get_current_object())

@@ -11,8 +11,8 @@ Extension point for other sections (e-mail proof, wallet presentations): add a t
 `templates/portal/_<name>.html` and include it in the `extra_sections` block of
 `portal/show.html`; its routes go under `/invite/portal/...` (the cookie is scoped to
 `/invite`) and call `consented_invite()` first. Its blueprint reuses this one's private-page
-headers (`_private`), inactive page (404), consent page (403) and limits (`_limit`,
-`_invite_key`), as app/web/proofs.py and app/web/wallet.py do.
+headers (`private_headers`), inactive page (404), consent page (403) and limits (`rate_limit`,
+`invite_key`), as app/web/proofs.py and app/web/wallet.py do.
 """
 
 from __future__ import annotations
@@ -69,11 +69,11 @@ LONG_POLL_SECONDS = 10.0
 PRIVATE = ("HTTP 401", "HTTP 403")
 
 
-def _limit() -> str:
+def rate_limit() -> str:
     return str(current_app.extensions["skillproof.settings"].invite_rate_limit)
 
 
-def _invite_key() -> str:
+def invite_key() -> str:
     """The rate-limit key per invite: the portal session's invite, else the client address."""
     invite_id = _session_invite_id()
     return f"invite:{invite_id}" if invite_id else get_remote_address()
@@ -111,7 +111,7 @@ def consented_invite() -> CandidateInvite:
 
 
 @bp.after_request
-def _private(response: Response) -> Response:
+def private_headers(response: Response) -> Response:
     invite = g.get("invite")
     if (
         invite is not None
@@ -126,7 +126,7 @@ def _private(response: Response) -> Response:
 
 
 @bp.errorhandler(404)
-def _inactive(_error: Exception) -> Response:
+def inactive(_error: Exception) -> Response:
     """One plain page for unknown, expired and revoked links alike: nothing tells them apart."""
     response = render("portal/inactive.html", "content", status=404)
     if request.cookies.get(COOKIE):
@@ -145,18 +145,18 @@ def _too_many(_error: Exception) -> Response:
         return render("portal/message.html", "content", status=429, title=title, message=message)
     g.invite = invite
     block = "intake_region" if htmx else "content"
-    return render("portal/show.html", block, status=429, **_context(notice=message))
+    return render("portal/show.html", block, status=429, **page_context(notice=message))
 
 
 @bp.errorhandler(403)
-def _consent_first(_error: Exception) -> Response:
+def consent_first(_error: Exception) -> Response:
     """An action before consent: the notice again, with the reason."""
     message = "Please read the notice and agree first: nothing is added before you do."
-    return render("portal/show.html", "content", status=403, **_context(notice=message))
+    return render("portal/show.html", "content", status=403, **page_context(notice=message))
 
 
 @bp.get("/<token>")
-@limiter.limit(_limit)
+@limiter.limit(rate_limit)
 def open_link(token: str) -> Response:
     """A link from an invite: checked once, exchanged for a portal cookie, then redirected."""
     invite = invites.by_secret(token)
@@ -182,12 +182,12 @@ def _with_session(response: Response, invite_id: int) -> Response:
 @bp.get("/portal")
 def show() -> Response:
     """The employer's name and the notice; after consent, the candidate's own credentials."""
-    return render("portal/show.html", "content", **_context())
+    return render("portal/show.html", "content", **page_context())
 
 
 @bp.post("/portal/consent")
-@limiter.limit(_limit)
-@limiter.limit(_limit, key_func=_invite_key)
+@limiter.limit(rate_limit)
+@limiter.limit(rate_limit, key_func=invite_key)
 def consent() -> Response:
     """Record the candidate's consent to the notice (with its version and the time)."""
     invite = current_invite()
@@ -204,34 +204,26 @@ def progress() -> Response:
     if since:
         candidate = Candidate.get_by_id(invite.candidate_id)
         wakeup.wait_for_change(lambda: progress_token(candidate) != since, LONG_POLL_SECONDS)
-    return render("portal/show.html", "credential_list", **_context())
+    return render("portal/show.html", "credential_list", **page_context())
 
 
 @bp.post("/portal/links")
-@limiter.limit(_limit)
-@limiter.limit(_limit, key_func=_invite_key)
+@limiter.limit(rate_limit)
+@limiter.limit(rate_limit, key_func=invite_key)
 def add_links() -> Response:
     """Queue every badge link in the pasted text, as the recruiter's paste box does."""
     invite = consented_invite()
     text = request.form.get("links", "")
     try:
-        urls = intake.pasted_urls(text)
+        urls = intake.links_to_add(text)
     except CandidateError as error:
-        urls, problem = [], str(error)
-    else:
-        problem = (
-            "Paste at least one badge link first."
-            if not text.strip()
-            else "No link found in the text: badge links start with http:// or https://."
-        )
-    if not urls:
-        context = _context(errors={"links": problem}, links_text=text)
+        context = page_context(errors={"links": str(error)}, links_text=text)
         return render("portal/show.html", "intake_region", status=422, **context)
     candidate = Candidate.get_by_id(invite.candidate_id)
     try:
         added = intake.add_links(candidate, urls)
     except CandidateError as error:
-        context = _context(errors={"links": str(error)}, links_text=text)
+        context = page_context(errors={"links": str(error)}, links_text=text)
         return render("portal/show.html", "intake_region", status=422, **context)
     invites.submitted_profiles(invite, added.profiles)
     invites.submitted(
@@ -257,14 +249,14 @@ def _added_notice(given: int, added: intake.Added) -> str:
 
 
 @bp.post("/portal/files")
-@limiter.limit(_limit)
-@limiter.limit(_limit, key_func=_invite_key)
+@limiter.limit(rate_limit)
+@limiter.limit(rate_limit, key_func=invite_key)
 def add_files() -> Response:
     """Queue uploaded baked badge images and credential files (same caps as the recruiter's)."""
     invite = consented_invite()
     uploads = [f for f in request.files.getlist("files") if f and f.filename]
     if not uploads:
-        context = _context(errors={"files": "Choose at least one file first."})
+        context = page_context(errors={"files": "Choose at least one file first."})
         return render("portal/show.html", "intake_region", status=422, **context)
     candidate = Candidate.get_by_id(invite.candidate_id)
     added: list[Credential] = []
@@ -279,7 +271,7 @@ def add_files() -> Response:
             added += [credential] if credential is not None else []
     invites.submitted(invite, added, f"{len(added)} of {len(uploads)} files")
     if problems and not added:
-        context = _context(errors={"files": " ".join(problems)})
+        context = page_context(errors={"files": " ".join(problems)})
         return render("portal/show.html", "intake_region", status=422, **context)
     notice = f"Added {len(added)} file{'s' if len(added) != 1 else ''}." + (
         " " + " ".join(problems) if problems else ""
@@ -288,8 +280,8 @@ def add_files() -> Response:
 
 
 @bp.post("/portal/credentials/<int:credential_id>/remove")
-@limiter.limit(_limit)
-@limiter.limit(_limit, key_func=_invite_key)
+@limiter.limit(rate_limit)
+@limiter.limit(rate_limit, key_func=invite_key)
 def remove(credential_id: int) -> Response:
     """Remove a credential the candidate added; anything else is not theirs to remove here."""
     invite = consented_invite()
@@ -300,13 +292,13 @@ def remove(credential_id: int) -> Response:
 
 def _after_change(notice: str, status: int = 200) -> Response:
     if htmx:
-        return render("portal/show.html", "intake_region", status, **_context(notice=notice))
+        return render("portal/show.html", "intake_region", status, **page_context(notice=notice))
     if status != 200:
-        return render("portal/show.html", "content", status, **_context(notice=notice))
+        return render("portal/show.html", "content", status, **page_context(notice=notice))
     return see_other(url_for("portal.show"))
 
 
-def _context(**extra: Any) -> dict[str, Any]:
+def page_context(**extra: Any) -> dict[str, Any]:
     invite = current_invite()
     candidate = Candidate.get_by_id(invite.candidate_id)
     token = progress_token(candidate)  # read first: a change after it ends the next poll
