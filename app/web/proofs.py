@@ -24,9 +24,9 @@ from app.web.htmx import is_partial, render, see_other
 bp = Blueprint("proofs", __name__, url_prefix="/invite/portal/email")
 # Part of the portal: its private-page headers, and its answers to an inactive link (404) and
 # to an action before consent (403).
-bp.after_request(portal._private)
-bp.register_error_handler(404, portal._inactive)
-bp.register_error_handler(403, portal._consent_first)
+bp.after_request(portal.private_headers)
+bp.register_error_handler(404, portal.inactive)
+bp.register_error_handler(403, portal.consent_first)
 TYPED = "typed"  # the error slot of the field for an address only a hashed badge names
 
 
@@ -63,8 +63,8 @@ def _section() -> dict[str, Any]:
 
 
 @bp.post("/send")
-@limiter.limit(portal._limit)
-@limiter.limit(portal._limit, key_func=portal._invite_key)
+@limiter.limit(portal.rate_limit)
+@limiter.limit(portal.rate_limit, key_func=portal.invite_key)
 def send() -> Response:
     """E-mail a one-time code to an address the candidate's badges are awarded to."""
     invite = portal.consented_invite()
@@ -80,8 +80,8 @@ def send() -> Response:
 
 
 @bp.post("/confirm")
-@limiter.limit(portal._limit)
-@limiter.limit(portal._limit, key_func=portal._invite_key)
+@limiter.limit(portal.rate_limit)
+@limiter.limit(portal.rate_limit, key_func=portal.invite_key)
 def confirm() -> Response:
     """Check the code typed for an address; the address is then proven the candidate's."""
     invite = portal.consented_invite()
@@ -106,7 +106,7 @@ def _answer(
         return render("portal/_proofs.html", "email_proof", status, proof=proof, **_names(invite))
     if status == 200:
         return see_other(url_for("portal.show") + "#email-proof")
-    return render("portal/show.html", "content", status, **portal._context(proof=proof))
+    return render("portal/show.html", "content", status, **portal.page_context(proof=proof))
 
 
 def _names(invite: CandidateInvite) -> dict[str, Any]:

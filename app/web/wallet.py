@@ -29,17 +29,10 @@ TEMPLATE = "portal/wallet.html"
 LONG_POLL_SECONDS = 10.0
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-@bp.errorhandler(404)
-def _inactive(_error: Exception) -> Response:
-    """The portal's one page for a link that is no longer active."""
-    return render("portal/inactive.html", "content", status=404)
+# The portal's headers (no-store, no-referrer, the sliding session) and its one page for a link
+# that is no longer active.
+bp.after_request(portal.private_headers)
+bp.register_error_handler(404, portal.inactive)
 
 
 @bp.errorhandler(403)
