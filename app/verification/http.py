@@ -1,8 +1,9 @@
 """SafeFetcher: Skillproof's one outbound HTTP client for URLs from untrusted documents.
 
-It talks to an httpcore connection pool over the guarded network backend (netbackend.py),
-built on the first request that reaches the network: a batch of local files, or of documents
-answered from the cache, never imports the HTTP stack.
+It talks HTTP/1.1 through a keep-alive pool on the standard library's http.client whose every
+connection goes to a checked address (netclient.py, netguard.py), built on the first request that
+reaches the network: a batch of local files, or of documents answered from the cache, never
+imports the HTTP stack.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from .tls import LazyTlsContext, ca_paths_from_environ
 from .weburl import WebUrl, join, parse_web_url
 
 if TYPE_CHECKING:
-    import httpcore
     import httpx
 
-    from .netbackend import Connector, Resolver
+    from .netclient import Pool
+    from .netguard import Connector, Resolver
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -76,14 +77,9 @@ class SafeFetcher:
         )
         self._tls = LazyTlsContext(ca_file, ca_dir)  # a missing CA file is an error right away
         self._net = (resolver, connector, max_connections)
-        self._timeouts = {
-            "connect": connect_timeout,
-            "read": total_timeout,
-            "write": total_timeout,
-            "pool": total_timeout,
-        }
-        self._headers = [(b"user-agent", user_agent(version).encode("ascii"))]
-        self._pool: httpcore.ConnectionPool | None = None
+        self._timeouts = (connect_timeout, total_timeout)
+        self._user_agent = user_agent(version)
+        self._pool: Pool | None = None
         self._pool_lock = threading.Lock()
 
     @classmethod
@@ -166,75 +162,50 @@ class SafeFetcher:
     def _request(
         self, target: WebUrl, accept: str, limit: int, conditional: Mapping[str, str]
     ) -> FetchResponse:
-        import httpcore
+        import http.client
 
-        from .netbackend import Refused
+        from .netguard import Refused
 
         url = str(target)
         headers = [
-            (b"host", target.netloc.encode("ascii")),
-            *self._headers,
-            (b"accept", accept.encode("latin-1")),
-            (b"accept-encoding", ACCEPT_ENCODING.encode("ascii")),
-            *((k.encode("latin-1"), v.encode("latin-1")) for k, v in conditional.items()),
+            ("Host", target.netloc),
+            ("User-Agent", self._user_agent),
+            ("Accept", accept),
+            ("Accept-Encoding", ACCEPT_ENCODING),
+            *conditional.items(),
         ]
-        request_url = httpcore.URL(
-            scheme=target.scheme,
-            host=target.host,
-            port=target.port,
-            target=target.target.encode("ascii"),
-        )
         try:
-            with self._connection_pool().stream(
-                "GET", request_url, headers=headers, extensions={"timeout": self._timeouts}
-            ) as response:
+            response = self._connection_pool().get(target, headers)
+            try:
                 received = _plain_headers(response.headers)
-                content = read_body(url, received, response.iter_stream(), limit)
+                content = read_body(url, received, response.chunks(), limit)
+            finally:
+                response.release()
         except Refused as exc:
             raise FetchError(url, exc.failure, exc.detail) from None
-        except (
-            httpcore.NetworkError,
-            httpcore.TimeoutException,
-            httpcore.ProtocolError,
-            httpcore.UnsupportedProtocol,
-            OSError,
-        ) as exc:
+        except (http.client.HTTPException, ValueError, OSError) as exc:
             raise _fetch_error(url, target.host, exc) from exc
         return FetchResponse(url, response.status, content, received)
 
-    def _connection_pool(self) -> httpcore.ConnectionPool:
+    def _connection_pool(self) -> Pool:
         with self._pool_lock:
             if self._pool is None:
-                self._pool = _open_pool(self._allowlist, self._tls, *self._net)
+                from .netclient import Pool
+                from .netguard import Guard, direct_connector, system_resolver
+
+                resolver, connector, max_connections = self._net
+                guard = Guard(
+                    self._allowlist, resolver or system_resolver, connector or direct_connector
+                )
+                connect_timeout, io_timeout = self._timeouts
+                self._pool = Pool(
+                    guard,
+                    self._tls,
+                    connect_timeout=connect_timeout,
+                    io_timeout=io_timeout,
+                    max_connections=max_connections,
+                )
             return self._pool
-
-
-def _open_pool(
-    allowlist: Allowlist,
-    tls: LazyTlsContext,
-    resolver: Resolver | None,
-    connector: Connector | None,
-    max_connections: int,
-) -> httpcore.ConnectionPool:
-    import ssl
-
-    import httpcore
-
-    from .netbackend import GuardedBackend, direct_connector, system_resolver
-
-    backend = GuardedBackend(
-        allowlist, resolver or system_resolver, connector or direct_connector, tls_context=tls
-    )
-    # The backend's own lazily built context is the one TLS uses; this stand-in (no CAs loaded,
-    # so it could verify nothing) only keeps httpcore from building its own.
-    return httpcore.ConnectionPool(
-        ssl_context=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT),
-        max_connections=max_connections,
-        max_keepalive_connections=max_connections,
-        keepalive_expiry=5.0,
-        retries=0,
-        network_backend=backend,
-    )
 
 
 def guarded_client(
@@ -252,20 +223,24 @@ def _within(response: FetchResponse, limit: int) -> FetchResponse:
     return response
 
 
-def _plain_headers(raw: Sequence[tuple[bytes, bytes]]) -> dict[str, str]:
+def _plain_headers(raw: Sequence[tuple[str, str]]) -> dict[str, str]:
     """Lower-case names; repeated headers joined with ', ' (as HTTP allows for lists)."""
     headers: dict[str, str] = {}
     for name, value in raw:
-        key, text = name.decode("latin-1").lower(), _header_text(value)
+        key, text = name.lower(), _header_text(value)
         headers[key] = f"{headers[key]}, {text}" if key in headers else text
     return headers
 
 
-def _header_text(value: bytes) -> str:
+def _header_text(value: str) -> str:
+    """http.client reads header bytes as Latin-1; a server that sent UTF-8 gets it back."""
+    if value.isascii():
+        return value
+    raw = value.encode("latin-1", "replace")
     try:
-        return value.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return value.decode("latin-1")
+        return value
 
 
 def _fetch_error(url: str, host: str, exc: Exception) -> FetchError:
@@ -274,12 +249,13 @@ def _fetch_error(url: str, host: str, exc: Exception) -> FetchError:
 
 
 def _classify(host: str, exc: Exception) -> tuple[FetchFailure, str]:
+    import http.client
     import ssl
 
-    import httpcore
+    from .netguard import ConnectFailed
 
     root = _root_cause(exc)
-    if isinstance(exc, httpcore.TimeoutException) or isinstance(root, TimeoutError):
+    if isinstance(exc, TimeoutError) or isinstance(root, TimeoutError):
         return FetchFailure.TIMEOUT, f"the server {host} did not answer in time"
     if isinstance(root, ssl.SSLCertVerificationError):
         why = root.verify_message or "unknown reason"
@@ -288,13 +264,13 @@ def _classify(host: str, exc: Exception) -> tuple[FetchFailure, str]:
         return FetchFailure.TLS, f"a secure (TLS) connection to {host} could not be set up"
     if isinstance(root, ConnectionRefusedError):
         return FetchFailure.CONNECT, f"the server {host} refused the connection"
-    if isinstance(exc, httpcore.ConnectError):
+    if isinstance(exc, ConnectFailed):
         return FetchFailure.CONNECT, f"the server {host} could not be reached"
-    if isinstance(exc, httpcore.NetworkError | OSError):
-        return FetchFailure.CONNECT, f"the connection to {host} broke off"
-    if isinstance(exc, httpcore.UnsupportedProtocol):
+    if isinstance(exc, http.client.InvalidURL):
         return FetchFailure.BAD_URL, "the web address is not valid"
-    return FetchFailure.PROTOCOL, f"the server {host} did not send a valid HTTP answer"
+    if isinstance(exc, http.client.HTTPException | ValueError):
+        return FetchFailure.PROTOCOL, f"the server {host} did not send a valid HTTP answer"
+    return FetchFailure.CONNECT, f"the connection to {host} broke off"
 
 
 def _root_cause(exc: BaseException) -> BaseException:

@@ -1,9 +1,6 @@
-"""The httpcore network backend that resolves once, checks every address and connects to it.
-
-httpcore asks the backend for a TCP stream to (host name, port); this backend resolves the
-name itself, refuses the connection when any address is not allowed, and connects to the
-address it checked. TLS SNI, certificate checks and the Host header still use the name, so
-there is no window for DNS rebinding between the check and the connection.
+"""The httpcore network backend under webhooks' httpx client (httpxclient.py): every
+connection goes through netguard.Guard, which resolves once, checks every address and connects
+to the one it checked. The verifier's own fetches use netclient.py instead.
 """
 
 from __future__ import annotations
@@ -11,44 +8,28 @@ from __future__ import annotations
 import select
 import socket
 import ssl
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import httpcore
 
-from .fetcher import FetchFailure
 from .netdeadline import bounded
-from .netpolicy import Allowlist, check_address, literal_address
-
-Resolver = Callable[[str, int], Sequence[str]]
-"""Resolve (host name, port) to IP address strings; raise OSError when the name is unknown."""
-
-Connector = Callable[[str, int, float | None], socket.socket]
-"""Open a TCP socket to (checked IP address, port) within a timeout."""
+from .netguard import (
+    ConnectFailed,
+    Connector,
+    Guard,
+    Refused,
+    Resolver,
+    direct_connector,
+    system_resolver,
+)
+from .netpolicy import Allowlist
 
 TlsContext = Callable[[], Any]
 """The ssl.SSLContext for TLS connections, built on first use (loading CAs takes ~50 ms)."""
 
-
-class Refused(Exception):
-    """The backend refused to connect; carries the failure kind and a plain-words detail."""
-
-    def __init__(self, failure: FetchFailure, detail: str) -> None:
-        super().__init__(detail)
-        self.failure = failure
-        self.detail = detail
-
-
-def system_resolver(host: str, port: int) -> list[str]:
-    """Resolve with the operating system (getaddrinfo), keeping its order, without repeats."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
-def direct_connector(ip: str, port: int, timeout: float | None) -> socket.socket:
-    """Open a plain TCP connection to an already checked address."""
-    return socket.create_connection((ip, port), timeout)
+__all__ = ["Connector", "GuardedBackend", "Refused", "Resolver", "SocketStream"]
 
 
 @contextmanager
@@ -158,9 +139,7 @@ class GuardedBackend(httpcore.SyncBackend):
         connector: Connector = direct_connector,
         tls_context: TlsContext | None = None,
     ) -> None:
-        self._allowlist = allowlist
-        self._resolver = resolver
-        self._connector = connector
+        self._guard = Guard(allowlist, resolver, connector)
         self._tls = tls_context
 
     def connect_tcp(
@@ -171,50 +150,13 @@ class GuardedBackend(httpcore.SyncBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        addresses = self.checked_addresses(host, port)
-        sock = self._connect_first(addresses, port, timeout)
+        try:
+            sock = self._guard.connect(host, port, timeout)
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(str(exc)) from exc
+        except ConnectFailed as exc:
+            # Raised inside `except` so the cause survives httpcore's `raise exc from None`.
+            raise httpcore.ConnectError(str(exc)) from exc
         for option in socket_options or ():
             sock.setsockopt(*option)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return DeadlineStream(SocketStream(sock), self._tls)
-
-    def checked_addresses(self, host: str, port: int) -> list[str]:
-        """Resolve `host` once and return its addresses, or raise Refused if any is not allowed."""
-        addresses = self._resolve(host, port)
-        for address in addresses:
-            reason = check_address(address, port, self._allowlist)
-            if reason is not None:
-                raise Refused(FetchFailure.BLOCKED, _blocked_detail(host, address, reason))
-        return addresses
-
-    def _resolve(self, host: str, port: int) -> list[str]:
-        if literal_address(host) is not None:
-            return [host]
-        try:
-            addresses = list(self._resolver(host, port))
-        except (OSError, UnicodeError):
-            addresses = []
-        if not addresses:
-            raise Refused(FetchFailure.DNS, f"the server name {host} could not be found")
-        return addresses
-
-    def _connect_first(
-        self, addresses: list[str], port: int, timeout: float | None
-    ) -> socket.socket:
-        last = len(addresses) - 1
-        for index, address in enumerate(addresses):
-            try:
-                return self._connector(address, port, bounded(timeout, httpcore.ConnectTimeout))
-            except TimeoutError as exc:
-                raise httpcore.ConnectTimeout(str(exc)) from exc
-            except OSError as exc:
-                # Raised inside `except` so the cause survives httpcore's `raise exc from None`.
-                if index == last:
-                    raise httpcore.ConnectError(str(exc)) from exc
-        raise httpcore.ConnectError("no address to connect to")
-
-
-def _blocked_detail(host: str, address: str, reason: str) -> str:
-    if host == address:
-        return f"{reason}; Skillproof only contacts public internet addresses"
-    return f"the name {host} points to an address Skillproof does not contact ({reason})"

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from app.verification import issuer_pages, jws, profiles, providers
 from app.verification.detect import JsonError, Kind, describe_file, parse_json, sniff
 from app.verification.fetcher import Fetcher, FetchResponse
-from app.verification.issuer_page_check import check_page
 from app.verification.limits import Cancelled
 from app.verification.ob2 import hosted, legacy, signed
 from app.verification.ob2.documents import fetch, is_web_url
@@ -101,6 +100,9 @@ def _from_url(session: Session, url: str) -> VerificationResult:
         )
     page = issuer_pages.recognise(url)
     if page is not None:
+        # Only a certificate page needs the HTML reader (html.parser and its patterns).
+        from app.verification.issuer_page_check import check_page
+
         return check_page(session, page)
     profile = profiles.match(url)
     if profile is not None:
