@@ -102,6 +102,12 @@ class SafeFetcher:
         with deadline(self._total_timeout):
             return self._follow(url, accept, limit, revalidate)
 
+    def prepare(self) -> None:
+        """Load the HTTP stack now, on this thread. A caller about to start several fetches at
+        once and then import more code calls it first: otherwise the fetching threads import it
+        while competing with that code for the interpreter, and send their requests later."""
+        self._connection_pool()
+
     def close(self) -> None:
         """Close pooled connections."""
         with self._pool_lock:

@@ -251,6 +251,34 @@ def test_forty_targets_give_forty_lines_in_order(issuer: LocalIssuer) -> None:
     assert run.code == 0
 
 
+def test_the_output_of_a_large_batch_survives_the_quick_exit_whole(issuer: LocalIssuer) -> None:
+    # The console script ends a verify run with os._exit once it has flushed: nothing may be
+    # left in a buffer, however much was written (the pipe holds less than this).
+    urls = [issuer.hosted(f"bulk-{n}").url for n in range(120)]
+    run = skillproof("--json", "--email", DEFAULT_EMAIL, *urls, PYTHONUNBUFFERED="")
+    assert len(run.stdout) > 256 * 1024
+    assert [line["target"] for line in run.lines] == urls
+    assert run.code == 0 and run.stderr == ""
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly_with_status_1(
+    issuer: LocalIssuer,
+) -> None:
+    urls = [issuer.hosted(f"early-{n}").url for n in range(60)]
+    process = subprocess.Popen(
+        [str(SKILLPROOF), "verify", "--json", *urls],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=verifier_env(PYTHONUNBUFFERED=""),  # block-buffered, as in a user's pipe
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = json.loads(process.stdout.readline())
+    process.stdout.close()  # as `| head -1` does
+    assert process.wait(timeout=60) == 1
+    assert first["target"] == urls[0]
+    assert process.stderr.read() == b""  # no traceback about the broken pipe
+
+
 def test_the_human_summary_names_each_target_and_its_verdict(
     issuer: LocalIssuer, valid: Badge
 ) -> None:

@@ -55,13 +55,17 @@ def verify_token(session: Session, token: jws.CompactJws) -> None:
 def _verify_signed(session: Session, token: jws.CompactJws, assertion: Mapping[str, Any]) -> None:
     session.credential_id = node_id(assertion)
     creator = _creator(assertion)
-    import_ahead(*jws.PLAIN_MODULES)  # while the key is on its way
     if creator is not None:  # check the signature before reading anything the payload names
+        prefetch(session.fetcher, node_id(creator))
         _prefetch_badge_class(session, assertion, creator)
+        # Only once the requests are sent: importing competes with sending them for the
+        # interpreter, and the key takes a round trip anyway.
+        import_ahead(*jws.PLAIN_MODULES)
         key = _fetch_key(session, creator)
         _check_signature(session, token, key)
         badge, issuer = hosted.badge_and_issuer(session, assertion)
     else:
+        import_ahead(*jws.PLAIN_MODULES)  # while the BadgeClass, issuer and key are on their way
         badge, issuer = hosted.badge_and_issuer(session, assertion)
         prefetch(session.fetcher, node_id(issuer.data.get("revocationList")), revalidate=True)
         key = _fetch_key(session, _only_listed_key(session, issuer))
