@@ -39,9 +39,9 @@ run: setup
 	$(BIN)/skillproof seed-demo
 	SKILLPROOF_DEMO_MODE=1 $(BIN)/skillproof serve --port $(PORT)
 
-## make test: set up, lint, type-check, and run every test layer
+## make test: set up, lint, type-check, and run every test layer, one worker per core (at most 4)
 test: setup lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses 4
 
 lint: setup
 	$(BIN)/ruff check app jobs tests bench wsgi.py
