@@ -44,8 +44,17 @@ def system_resolver(host: str, port: int) -> list[str]:
 
 
 def direct_connector(ip: str, port: int, timeout: float | None) -> socket.socket:
-    """Open a plain TCP connection to an already checked address."""
-    return socket.create_connection((ip, port), timeout)
+    """Open a plain TCP connection to an already checked IP address, without resolving it again
+    (socket.create_connection would look the literal up, loading the IDNA codec to do so)."""
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect((ip, port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 class Guard:
