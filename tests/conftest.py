@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 from app.config import Settings
 from app.models import Organization, Role, User
 from tests.support.builders import DEFAULT_PASSWORD, build_org, build_user
+from tests.support.smtp import SmtpServer
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -42,17 +43,49 @@ def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 
-@pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
+def serve_app(settings: Settings, *, csrf: bool = True) -> Iterator[Flask]:
+    """An app on a migrated database, for a fixture to yield from; closes the database after."""
     from app import create_app, db
 
-    application = create_app(make_settings(database_url))
+    application = create_app(settings)
+    application.config["WTF_CSRF_ENABLED"] = csrf
     db.migrate()
     # No app context stays pushed: each request gets its own, as in production (flask-login
     # caches the user in `g`, which a shared context would carry from request to request).
     yield application
     if not db.db.is_closed():
         db.db.close()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    yield from serve_app(make_settings(database_url))
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on loopback; the test reads what the app sent."""
+    with SmtpServer() as server:
+        yield server
+
+
+def mail_settings(smtp: SmtpServer) -> dict[str, object]:
+    """Settings overrides that send the app's e-mail, from Acme, to the test's SMTP server."""
+    return {
+        "smtp_host": smtp.host,
+        "smtp_port": smtp.port,
+        "smtp_from": "skillproof@acme.test",
+        "smtp_starttls": False,
+    }
+
+
+@pytest.fixture
+def mail_app(database_url: str, smtp: SmtpServer) -> Iterator[Flask]:
+    """An app that e-mails through `smtp`, with links on its public address; CSRF off."""
+    settings = make_settings(
+        database_url, base_url="https://skillproof.acme.test", **mail_settings(smtp)
+    )
+    yield from serve_app(settings, csrf=False)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from app.services import intake
 from app.services import roles as role_service
 from app.services import skills as skill_service
 from app.services.roles import RequirementInput
-from tests.conftest import make_settings
+from tests.conftest import mail_settings, make_settings
 from tests.e2e.conftest import LiveServer, VerificationWorker
 from tests.e2e.pages import SignInPage
 from tests.e2e.pages.candidates import CandidatePage
@@ -39,12 +39,6 @@ PROVEN = f"✔ Proven: {DEFAULT_EMAIL} confirmed by a one-time code on"
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
-
-
-@pytest.fixture
 def mail_server(tmp_path: Path, smtp: SmtpServer) -> Iterator[LiveServer]:
     """The live server of conftest.py, with e-mail going to the test's SMTP server."""
     from app import create_app, db
@@ -52,10 +46,7 @@ def mail_server(tmp_path: Path, smtp: SmtpServer) -> Iterator[LiveServer]:
     settings = make_settings(
         f"sqlite:///{tmp_path / 'e2e.db'}",
         allow_private_hosts="127.0.0.1",
-        smtp_host=smtp.host,
-        smtp_port=smtp.port,
-        smtp_from="skillproof@acme.test",
-        smtp_starttls=False,
+        **mail_settings(smtp),
     )
     app = create_app(settings)
     db.migrate()

@@ -28,19 +28,13 @@ from app.services import email_proofs, intake, ownership
 from app.services.email_proofs import ProofError
 from app.services.ownership import Belonging
 from jobs import worker
-from tests.conftest import make_settings
+from tests.conftest import mail_settings, make_settings
 from tests.support.ob2_builders import recipient
 from tests.support.smtp import SmtpServer, unused_port
 from tests.support.test_issuer import LocalIssuer
 
 HIDDEN = "ada.private@example.org"  # only the badge's hash names it
 PLAIN = "ada@badges.example"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
 
 
 @pytest.fixture
@@ -51,14 +45,7 @@ def issuer() -> Iterator[LocalIssuer]:
 
 @pytest.fixture
 def settings(database_url: str, smtp: SmtpServer) -> Settings:
-    return make_settings(
-        database_url,
-        allow_private_hosts="127.0.0.1",
-        smtp_host=smtp.host,
-        smtp_port=smtp.port,
-        smtp_from="skillproof@acme.test",
-        smtp_starttls=False,
-    )
+    return make_settings(database_url, allow_private_hosts="127.0.0.1", **mail_settings(smtp))
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 
@@ -309,32 +308,6 @@ def test_portal_forms_need_the_csrf_token(app: Flask, grace: Candidate, recruite
     browser.get(f"/invite/{secret}")
     assert browser.post("/invite/portal/consent").status_code == 400
     assert CandidateInvite.get_by_id(invite.id).consented_at is None
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
-
-
-@pytest.fixture
-def mail_app(database_url: str, smtp: SmtpServer) -> Iterator[Flask]:
-    from app import create_app, db
-
-    settings = make_settings(
-        database_url,
-        smtp_host=smtp.host,
-        smtp_port=smtp.port,
-        smtp_from="skillproof@acme.test",
-        smtp_starttls=False,
-        base_url="https://skillproof.acme.test",
-    )
-    application = create_app(settings)
-    application.config["WTF_CSRF_ENABLED"] = False
-    db.migrate()
-    yield application
-    if not db.db.is_closed():
-        db.db.close()
 
 
 def test_an_invite_is_emailed_where_smtp_is_set(mail_app: Flask, smtp: SmtpServer) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -16,32 +15,6 @@ from tests.support.builders import DEFAULT_PASSWORD, build_org, build_user
 from tests.support.smtp import SmtpServer
 
 NEW_PASSWORD = "a-brand-new-long-passphrase"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
-
-
-@pytest.fixture
-def mail_app(database_url: str, smtp: SmtpServer) -> Iterator[Flask]:
-    from app import create_app, db
-
-    settings = make_settings(
-        database_url,
-        smtp_host=smtp.host,
-        smtp_port=smtp.port,
-        smtp_from="skillproof@acme.test",
-        smtp_starttls=False,
-        base_url="https://skillproof.acme.test",
-    )
-    application = create_app(settings)
-    application.config["WTF_CSRF_ENABLED"] = False
-    db.migrate()
-    yield application
-    if not db.db.is_closed():
-        db.db.close()
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from app.models import (
 )
 from app.services import candidates as candidate_service
 from app.services import invites
-from tests.conftest import make_settings
+from tests.conftest import make_settings, serve_app
 from tests.support.builders import build_org, build_user
 from tests.support.ob2_builders import hashed_identity
 from tests.support.ranking_builders import build_credential
@@ -32,27 +32,8 @@ HTMX = {"HX-Request": "true"}
 ADDRESS = "grace@example.com"
 
 
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
-
-
 def _app(database_url: str, **settings: object) -> Iterator[Flask]:
-    from app import create_app, db
-
-    application = create_app(make_settings(database_url, **settings))
-    application.config["WTF_CSRF_ENABLED"] = False
-    db.migrate()
-    yield application
-    if not db.db.is_closed():
-        db.db.close()
-
-
-@pytest.fixture
-def mail_app(database_url: str, smtp: SmtpServer) -> Iterator[Flask]:
-    mail = {"smtp_host": smtp.host, "smtp_port": smtp.port, "smtp_starttls": False}
-    yield from _app(database_url, smtp_from="skillproof@acme.test", **mail)
+    yield from serve_app(make_settings(database_url, **settings), csrf=False)
 
 
 @pytest.fixture
