@@ -29,6 +29,14 @@ if TYPE_CHECKING:
 TlsContext = Callable[[], "ssl.SSLContext"]
 _Key = tuple[str, str, int]  # scheme, host, port
 CHUNK = 64 * 1024
+# What may be read before a response's headers end: h11 (under httpcore) allowed 16 KiB of
+# headers; http.client alone would take 100 lines of 64 KiB each. This leaves room for 64 KiB of
+# headers plus the first chunk of body read with them.
+MAX_HEAD_BYTES = 64 * 1024 + CHUNK
+
+
+class HeadersTooLarge(http.client.HTTPException):
+    """The server sent more header bytes than MAX_HEAD_BYTES before its headers ended."""
 
 
 class _DeadlineReader(io.RawIOBase):
@@ -43,9 +51,14 @@ class _DeadlineReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        sock = self._owner.sock
-        sock.settimeout(bounded(self._owner.timeout, TimeoutError))
-        return sock.recv_into(buffer)
+        owner = self._owner
+        owner.sock.settimeout(bounded(owner.timeout, TimeoutError))
+        received = owner.sock.recv_into(buffer)
+        if owner.head_budget is not None:
+            owner.head_budget -= received
+            if owner.head_budget < 0:
+                raise HeadersTooLarge(f"more than {MAX_HEAD_BYTES} bytes before the body")
+        return received
 
     def close(self) -> None:
         if not self.closed:
@@ -63,6 +76,7 @@ class _DeadlineSocket:
     def __init__(self, sock: socket.socket, timeout: float) -> None:
         self.sock = sock
         self.timeout = timeout
+        self.head_budget: int | None = None  # bytes left to read until the headers have ended
         self._readers = 0
         self._closed = False
 
@@ -198,7 +212,12 @@ class Pool:
             for name, value in headers:
                 connection.putheader(name, value)
             connection.endheaders()
-            return Response(self, connection, connection.getresponse())
+            wire = connection.sock
+            assert isinstance(wire, _DeadlineSocket)
+            wire.head_budget = MAX_HEAD_BYTES
+            raw = connection.getresponse()
+            wire.head_budget = None
+            return Response(self, connection, raw)
         except BaseException:
             connection.close()
             raise

@@ -192,3 +192,30 @@ def test_the_request_carries_host_user_agent_accept_and_encoding_once_each(
     names = [line.split(":", 1)[0].lower() for line in lines[1:] if line]
     assert sorted(names) == ["accept", "accept-encoding", "host", "user-agent"]
     assert f"Host: 127.0.0.1:{server.port}" in lines
+
+
+def test_headers_past_the_cap_are_a_protocol_failure_not_megabytes_in_memory(
+    servers: Callable[..., RawServer], fetcher: SafeFetcher
+) -> None:
+    # Each line and the count are within http.client's own limits (64 KiB, 100 headers): only
+    # the total is too much, as h11 would have refused at 16 KiB.
+    def bloated(connection: socket.socket) -> None:
+        read_request(connection)
+        connection.sendall(b"HTTP/1.1 200 OK\r\n")
+        for n in range(90):
+            connection.sendall(b"X-Pad-%d: %s\r\n" % (n, b"p" * 60_000))
+        connection.sendall(b"Content-Length: 2\r\n\r\n{}")
+
+    with pytest.raises(FetchError) as caught:
+        fetcher.fetch(servers(bloated).url())
+    assert caught.value.failure is FetchFailure.PROTOCOL
+
+
+def test_a_large_first_chunk_of_body_read_with_the_headers_is_fine(
+    servers: Callable[..., RawServer], fetcher: SafeFetcher
+) -> None:
+    body = b'{"pad": "' + b"z" * 300_000 + b'"}'
+    server = servers(keep_alive(body))
+    assert fetcher.fetch(server.url()).content == body
+    assert fetcher.fetch(server.url("/2")).content == body  # and the connection is reused
+    assert server.accepted == 1
