@@ -21,7 +21,7 @@ from tests.e2e.pages.candidates import VERDICT_TIMEOUT, CandidatePage
 from tests.e2e.pages.portal import InvitePanel, PortalPage
 from tests.e2e.pages.proofs import EmailProofSection
 from tests.e2e.test_accessibility import assert_accessible
-from tests.e2e.test_email_proofs import mail_server, smtp  # noqa: F401  (fixtures)
+from tests.e2e.test_email_proofs import mail_server  # noqa: F401  (a fixture; smtp is in conftest)
 from tests.e2e.test_recruiter_tools import assert_fits_phone
 from tests.support.credly import CREDLY_HOSTS, CredlyProfile
 from tests.support.ob2_builders import DEFAULT_EMAIL
