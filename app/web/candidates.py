@@ -117,6 +117,7 @@ def _list_context(
         "owners": [],
         "bulk_outcome": bulk_outcome(args),
         "conflicted": identity.conflicted_candidates(org_id(), [c.id for c in page.items]),
+        "warning_signs": _warning_signs([c.id for c in page.items]),
         "roles": role_service.roles_of(org_id()),
         "bulk_actions": BULK_ACTIONS,
         "emails": candidate_service.emails_by_candidate([c.id for c in page.items]),
@@ -152,6 +153,19 @@ def create() -> Response:
         context = _list_context(form, {"create": str(error)})
         return render("candidates/index.html", "add_candidate", status=422, **context)
     return see_other(url_for("candidates.show", candidate_id=candidate.id))
+
+
+def _warning_signs(candidate_ids: list[int]) -> dict[int, int]:
+    """How many issuer and name warning signs each listed candidate has (identity conflicts have
+    their own flag), in a fixed number of queries however long the page."""
+    counts: dict[int, int] = {}
+    if candidate_ids:
+        found = fraud.signals(
+            org_id(), utcnow(), among=candidate_ids, kinds=fraud.ISSUER_AND_NAME_KINDS
+        )
+        for signal in found:
+            counts[signal.candidate.id] = counts.get(signal.candidate.id, 0) + 1
+    return counts
 
 
 def _reasons_of(credentials: list[Credential]) -> dict[int, str]:

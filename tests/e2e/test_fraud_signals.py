@@ -1,5 +1,6 @@
 """In the browser: badges from an issuer whose name imitates a trusted one, arriving in a burst
-from an issuer first seen today, raise plain warnings on the candidate page and the worklist."""
+from an issuer first seen today, raise plain warnings on the candidate page, the candidate list
+and the worklist."""
 
 from __future__ import annotations
 
@@ -72,6 +73,16 @@ def test_a_lookalike_issuers_burst_of_badges_is_flagged_on_the_candidate_and_the
     ).to_have_count(BURST)
     assert_accessible(page, "candidate with warning signs")
     assert_fits_phone(page, "candidate with warning signs")
+
+    # The candidate list says so too, and leads to the warnings.
+    listed = CandidatesPage(page).open()
+    flag = listed.row("Ada Lovelace").get_by_role("link", name=re.compile(r"\d warning signs?$"))
+    expect(flag).to_have_text(re.compile(r"^⚠ 2 warning signs$"))
+    assert_fits_phone(page, "candidate list with warning signs")
+    flag.click()
+    expect(page).to_have_url(re.compile(r"/candidates/\d+#fraud-signals$"))
+    warnings = CandidatePage(page).wait_for("Ada Lovelace").warning_signs()
+    expect(warnings).to_be_visible()
 
     warnings.get_by_role("link").first.click()
     expect(page).to_have_url(re.compile(r"/credentials/\d+$"))

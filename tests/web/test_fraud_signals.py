@@ -391,6 +391,39 @@ def test_a_candidate_without_signals_has_no_panel(
     assert 'id="fraud-signals"' not in signed_in.get(f"/candidates/{ada.id}").text
 
 
+def test_the_candidate_list_counts_each_candidates_warning_signs_and_links_to_them(
+    signed_in: FlaskClient, org: Organization
+) -> None:
+    ada, _, _ = _suspect(org)  # a lookalike issuer and a name unlike hers: two signs
+    grace = _candidate(org, "Grace Hopper")
+    _badge(grace, "COBOL", subject_name="Ada Lovelace")  # one sign
+    clean = _candidate(org, "Alan Turing")
+    _badge(clean, "Enigma", subject_name="Alan Turing")
+    rows = {
+        candidate.id: signed_in.get("/candidates/")
+        .text.split(f'href="/candidates/{candidate.id}">', 1)[1]
+        .split("</tr>", 1)[0]
+        for candidate in (ada, grace, clean)
+    }
+    link = f'<a class="flag-inline" href="/candidates/{ada.id}#fraud-signals">'
+    assert link + '<span aria-hidden="true">⚠</span> 2 warning signs</a>' in rows[ada.id]
+    assert "> 1 warning sign</a>" in rows[grace.id]
+    assert "warning sign" not in rows[clean.id]
+
+
+def test_the_candidate_list_asks_the_same_number_of_queries_for_few_or_many_candidates(
+    signed_in: FlaskClient, org: Organization
+) -> None:
+    counts = []
+    for people in (2, 12):
+        _crowd(org, people)
+        signed_in.get("/candidates/")  # the organisation's new-issuer cache is filled again
+        with recorded_queries() as queries:
+            assert "warning signs</a>" in signed_in.get("/candidates/").text
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
 def test_the_worklist_shows_each_kind_of_signal_with_its_count(
     signed_in: FlaskClient, org: Organization
 ) -> None:
