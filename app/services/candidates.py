@@ -187,14 +187,24 @@ def verdict_tallies(candidate_ids: Sequence[int]) -> dict[int, list[tuple[str, i
     counted as "issuer_page", not with the formats Skillproof cannot read."""
     tallies: dict[int, dict[str, int]] = {candidate_id: {} for candidate_id in candidate_ids}
     # Grouped by plain columns: PostgreSQL cannot match a CASE with bound parameters in GROUP BY.
-    columns = (Credential.candidate, Credential.verdict, Credential.format, Credential.recipient)
+    # The status is grouped on, not filtered: with it in WHERE, SQLite walked the status index
+    # (every settled credential of every organisation) instead of the candidates' own.
+    columns = (
+        Credential.candidate,
+        Credential.status,
+        Credential.verdict,
+        Credential.format,
+        Credential.recipient,
+    )
     query = (
         Credential.select(*columns, peewee.fn.COUNT(Credential.id))
-        .where(Credential.candidate.in_(list(tallies)) & (Credential.status == "done"))
+        .where(Credential.candidate.in_(list(tallies)))
         .group_by(*columns)
         .tuples()
     )
-    for candidate_id, verdict, kind, recipient, count in query:
+    for candidate_id, status, verdict, kind, recipient, count in query:
+        if status != "done":
+            continue
         page = kind == ISSUER_PAGE and recipient == "matched" and verdict == Verdict.UNSUPPORTED
         key = "issuer_page" if page else verdict or "unknown"
         tallies[candidate_id][key] = tallies[candidate_id].get(key, 0) + count

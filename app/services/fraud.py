@@ -196,25 +196,30 @@ Row = (
 def _scope(
     organization: Organization | int, among: Sequence[int] | None, active_only: bool
 ) -> peewee.ModelSelect:
-    query = (
-        Credential.of(organization)
-        .select(
-            Credential.id,
-            Credential.achievement_name,
-            Credential.source_name,
-            Credential.source_url,
-            Credential.issuer_url,
-            Credential.issuer_name,
-            Credential.subject_name,
-            Credential.issued_on,
-            Credential.verdict,
-            Candidate.id.alias("holder_id"),
-            Candidate.name.alias("holder_name"),
-        )
-        .join(Candidate)
-    )
+    # Among chosen candidates: their own credentials through the candidate index, with the
+    # organisation enforced on the candidate (filtering the credential's own organisation too
+    # made SQLite read every credential of the organisation, 100,000 in bench/pages.py).
+    base = Credential.select() if among is not None else Credential.of(organization)
+    query = base.select(
+        Credential.id,
+        Credential.achievement_name,
+        Credential.source_name,
+        Credential.source_url,
+        Credential.issuer_url,
+        Credential.issuer_name,
+        Credential.subject_name,
+        Credential.issued_on,
+        Credential.verdict,
+        Candidate.id.alias("holder_id"),
+        Candidate.name.alias("holder_name"),
+    ).join(Candidate)
     if among is not None:
-        query = query.where(Credential.candidate.in_(list(among)))
+        chosen = list(among)  # named on both sides, so the join starts from these candidates
+        query = query.where(
+            Candidate.id.in_(chosen)
+            & Credential.candidate.in_(chosen)
+            & (Candidate.organization == organization)
+        )
     if active_only:
         query = query.where(Candidate.archived == False)  # noqa: E712
     return query.order_by(Candidate.name, Candidate.id, Credential.id)

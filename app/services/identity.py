@@ -105,6 +105,8 @@ def conflicts(
 def _email_conflicts(
     organization: Organization | int, chosen: Sequence[int] | None
 ) -> list[Conflict]:
+    if chosen is not None:
+        return _conflicts_of_addresses(organization, chosen)
     shared = (
         CandidateEmail.select(CandidateEmail.email)
         .join(Candidate)
@@ -112,11 +114,6 @@ def _email_conflicts(
         .group_by(CandidateEmail.email)
         .having(peewee.fn.COUNT(CandidateEmail.candidate.distinct()) > 1)
     )
-    if chosen is not None:
-        mine = CandidateEmail.select(CandidateEmail.email).where(
-            CandidateEmail.candidate.in_(list(chosen))
-        )
-        shared = shared.where(CandidateEmail.email.in_(mine))
     rows = (
         CandidateEmail.select(CandidateEmail.email, Candidate.id, Candidate.name)
         .join(Candidate)
@@ -124,10 +121,44 @@ def _email_conflicts(
         .order_by(CandidateEmail.email, Candidate.name, Candidate.id)
         .tuples()
     )
+    return _email_groups(rows)
+
+
+def _conflicts_of_addresses(
+    organization: Organization | int, chosen: Sequence[int]
+) -> list[Conflict]:
+    """The conflicts over the chosen candidates' addresses (a page of the candidate list): their
+    addresses first, then every holder of those through the address index. With the organisation
+    in the same WHERE, SQLite walked all of its candidates instead (54 ms for 10,000), so the
+    holders of other organisations are dropped here."""
+    org_id = organization.id if isinstance(organization, Organization) else organization
+    mine = CandidateEmail.select(CandidateEmail.email).where(
+        CandidateEmail.candidate.in_(list(chosen))
+    )
+    addresses = sorted({email for (email,) in mine.tuples()})
+    if not addresses:
+        return []
+    rows = (
+        CandidateEmail.select(
+            CandidateEmail.email, Candidate.id, Candidate.name, Candidate.organization
+        )
+        .join(Candidate)
+        .where(CandidateEmail.email.in_(addresses))
+        .order_by(CandidateEmail.email, Candidate.name, Candidate.id)
+        .tuples()
+    )
+    return _email_groups((email, cid, name) for email, cid, name, org in rows if org == org_id)
+
+
+def _email_groups(rows: Iterable[tuple[str, int, str]]) -> list[Conflict]:
     grouped: dict[str, list[Claimant]] = defaultdict(list)
     for email, cid, name in rows:
         grouped[email].append(Claimant(cid, name))
-    return [Conflict("email", email, tuple(people)) for email, people in grouped.items()]
+    return [
+        Conflict("email", email, tuple(people))
+        for email, people in grouped.items()
+        if len({person.candidate_id for person in people}) > 1
+    ]
 
 
 def _credential_conflicts(
