@@ -24,7 +24,7 @@ from app.models import (
     utcnow,
 )
 from app.verification.http import guarded_client
-from app.verification.netbackend import Refused
+from app.verification.netguard import Refused
 from app.verification.netpolicy import parse_allowlist
 
 log = logging.getLogger(__name__)

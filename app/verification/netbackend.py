@@ -5,7 +5,6 @@ to the one it checked. The verifier's own fetches use netclient.py instead.
 
 from __future__ import annotations
 
-import select
 import socket
 import ssl
 from collections.abc import Callable, Iterable, Iterator
@@ -19,17 +18,15 @@ from .netguard import (
     ConnectFailed,
     Connector,
     Guard,
-    Refused,
     Resolver,
     direct_connector,
     system_resolver,
+    unusable_when_idle,
 )
 from .netpolicy import Allowlist
 
 TlsContext = Callable[[], Any]
 """The ssl.SSLContext for TLS connections, built on first use (loading CAs takes ~50 ms)."""
-
-__all__ = ["Connector", "GuardedBackend", "Refused", "Resolver", "SocketStream"]
 
 
 @contextmanager
@@ -89,14 +86,8 @@ class SocketStream(httpcore.NetworkStream):
         if info == "socket":
             return self._sock
         if info == "is_readable":  # an idle pooled connection the server closed or wrote to
-            return self._sock.fileno() == -1 or bool(_readable(self._sock))
+            return unusable_when_idle(self._sock)
         return None
-
-
-def _readable(sock: socket.socket) -> list[tuple[int, int]]:
-    poll = select.poll()
-    poll.register(sock.fileno(), select.POLLIN)
-    return poll.poll(0)
 
 
 class DeadlineStream(httpcore.NetworkStream):

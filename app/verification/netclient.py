@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import http.client
 import io
-import select
 import socket
 import threading
 import time
@@ -19,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from .netdeadline import bounded
-from .netguard import Guard
+from .netguard import Guard, unusable_when_idle
 
 if TYPE_CHECKING:
     import ssl
@@ -134,11 +133,7 @@ class Connection(http.client.HTTPConnection):
     def is_stale(self) -> bool:
         """An idle connection the server closed, or wrote to out of turn: not reusable."""
         wrapped = getattr(self.sock, "sock", None)
-        if wrapped is None or wrapped.fileno() == -1:
-            return True
-        poll = select.poll()
-        poll.register(wrapped.fileno(), select.POLLIN)
-        return bool(poll.poll(0))
+        return wrapped is None or unusable_when_idle(wrapped)
 
 
 class Response:

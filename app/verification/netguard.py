@@ -10,6 +10,7 @@ the name, so there is no window for DNS rebinding between the check and the conn
 
 from __future__ import annotations
 
+import select
 import socket
 from collections.abc import Callable, Sequence
 
@@ -55,6 +56,16 @@ def direct_connector(ip: str, port: int, timeout: float | None) -> socket.socket
         sock.close()
         raise
     return sock
+
+
+def unusable_when_idle(sock: socket.socket) -> bool:
+    """An idle kept-alive connection that must not be reused: closed here, or readable (the
+    server closed its side, or wrote out of turn)."""
+    if sock.fileno() == -1:
+        return True
+    poll = select.poll()
+    poll.register(sock.fileno(), select.POLLIN)
+    return bool(poll.poll(0))
 
 
 class Guard:
