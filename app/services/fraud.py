@@ -154,11 +154,16 @@ def signals(
 
 
 def by_candidate(
-    organization: Organization | int, now: datetime, candidate_ids: Sequence[int]
+    organization: Organization | int,
+    now: datetime,
+    candidate_ids: Sequence[int],
+    *,
+    kinds: Iterable[Kind] = tuple(Kind),
 ) -> dict[int, list[Signal]]:
-    """Each candidate's signals, in a fixed number of queries however many candidates."""
+    """Each candidate's signals (of these kinds), in a fixed number of queries however many
+    candidates."""
     grouped: dict[int, list[Signal]] = {cid: [] for cid in candidate_ids}
-    for signal in signals(organization, now, among=candidate_ids):
+    for signal in signals(organization, now, among=candidate_ids, kinds=kinds):
         if signal.candidate.id in grouped:
             grouped[signal.candidate.id].append(signal)
     return grouped

@@ -158,14 +158,12 @@ def create() -> Response:
 def _warning_signs(candidate_ids: list[int]) -> dict[int, int]:
     """How many issuer and name warning signs each listed candidate has (identity conflicts have
     their own flag), in a fixed number of queries however long the page."""
-    counts: dict[int, int] = {}
-    if candidate_ids:
-        found = fraud.signals(
-            org_id(), utcnow(), among=candidate_ids, kinds=fraud.ISSUER_AND_NAME_KINDS
-        )
-        for signal in found:
-            counts[signal.candidate.id] = counts.get(signal.candidate.id, 0) + 1
-    return counts
+    if not candidate_ids:
+        return {}
+    grouped = fraud.by_candidate(
+        org_id(), utcnow(), candidate_ids, kinds=fraud.ISSUER_AND_NAME_KINDS
+    )
+    return {candidate_id: len(found) for candidate_id, found in grouped.items() if found}
 
 
 def _reasons_of(credentials: list[Credential]) -> dict[int, str]:
