@@ -81,6 +81,8 @@ class SafeFetcher:
         self._user_agent = user_agent(version)
         self._pool: Pool | None = None
         self._pool_lock = threading.Lock()
+        self._in_flight: dict[_FlightKey, _Flight] = {}
+        self._in_flight_lock = threading.Lock()
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str], **options: Any) -> SafeFetcher:
@@ -152,6 +154,51 @@ class SafeFetcher:
         return parsed
 
     def _get(self, target: WebUrl, accept: str, limit: int, revalidate: bool) -> FetchResponse:
+        """One document from the cache or the network. A fetch asked for while the same fetch
+        is under way waits for its answer instead of sending a request of its own: a batch of
+        badges from one issuer asks for its BadgeClass, profile and revocation list all at once.
+        A revalidating fetch joins only another revalidating one, whose request was still on
+        the wire when it asked, so the answer is as fresh as its own would have been."""
+        key = (str(target), accept, limit, revalidate)
+        with self._in_flight_lock:
+            flight = self._in_flight.get(key)
+            if flight is None:
+                flight = self._in_flight[key] = _Flight()
+                leading = True
+            else:
+                leading = False
+        if not leading:
+            joined = flight.answer()
+            return (
+                joined if joined is not None else self._get_alone(target, accept, limit, revalidate)
+            )
+        try:
+            response = self._get_alone(target, accept, limit, revalidate)
+        except FetchError as exc:
+            self._land(key, flight, error=exc)
+            raise
+        except BaseException:
+            self._land(key, flight)  # the others fetch alone
+            raise
+        self._land(key, flight, response=response)
+        return response
+
+    def _land(
+        self,
+        key: _FlightKey,
+        flight: _Flight,
+        *,
+        response: FetchResponse | None = None,
+        error: FetchError | None = None,
+    ) -> None:
+        """End a fetch under way: whoever asks from now on sends a request of their own."""
+        with self._in_flight_lock:
+            del self._in_flight[key]
+        flight.finish(response=response, error=error)
+
+    def _get_alone(
+        self, target: WebUrl, accept: str, limit: int, revalidate: bool
+    ) -> FetchResponse:
         key = str(target)
         lookup = self.cache.lookup(key, accept, revalidate=revalidate)
         if lookup.fresh is not None:
@@ -212,6 +259,31 @@ class SafeFetcher:
                     max_connections=max_connections,
                 )
             return self._pool
+
+
+_FlightKey = tuple[str, str, int, bool]  # url, accept, byte limit, revalidate
+
+
+class _Flight:
+    """One fetch under way, and what it gave the callers who waited for it."""
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+        self._response: FetchResponse | None = None
+        self._error: FetchError | None = None
+
+    def finish(self, *, response: FetchResponse | None, error: FetchError | None) -> None:
+        """Record the answer and wake the waiting callers."""
+        self._response, self._error = response, error
+        self._done.set()
+
+    def answer(self) -> FetchResponse | None:
+        """The leader's response, or its FetchError raised again; None when the leader failed
+        otherwise. The leader's deadline bounds the wait."""
+        self._done.wait()
+        if self._error is not None:
+            raise FetchError(self._error.url, self._error.failure, self._error.detail)
+        return self._response
 
 
 def guarded_client(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import threading
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -586,8 +587,76 @@ def test_one_fetcher_serves_eight_threads_at_once(
         expected = path[-1].encode() if "fresh" in path else b'{"v": 1}'
         assert response.content == expected
     stats = fetcher.cache.stats()
-    assert stats.hits + stats.revalidated_304 + stats.misses == len(paths)
+    # A fetch that joined the same fetch under way is neither a hit nor a request of its own.
+    assert stats.hits + stats.revalidated_304 + stats.misses <= len(paths)
+    assert len(server.requests) == stats.revalidated_304 + stats.misses
     assert stats.revalidated_304 > 0 and stats.hits > 0
+
+
+def _at_once(count: int, fetch: Callable[[int], Any]) -> list[Any]:
+    """`fetch(n)` on `count` threads released together; each result, or the exception raised."""
+    start = threading.Barrier(count)
+
+    def run(n: int) -> Any:
+        start.wait()
+        try:
+            return fetch(n)
+        except FetchError as exc:
+            return exc
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def test_fetches_of_one_document_under_way_share_one_request(
+    server: LoopbackServer, make_fetcher: Callable[..., SafeFetcher]
+) -> None:
+    # not storable, so without sharing every thread would send its own request
+    server.route("/badge", body=b'{"n": 1}', headers={"cache-control": "no-store"}, delay=0.4)
+    fetcher = make_fetcher("127.0.0.1")
+
+    responses = _at_once(6, lambda _: fetcher.fetch(server.url("/badge")))
+
+    assert [r.content for r in responses] == [b'{"n": 1}'] * 6
+    assert len(server.requests_to("/badge")) == 1
+
+
+def test_a_revalidating_fetch_never_shares_a_plain_fetch_under_way(
+    server: LoopbackServer, make_fetcher: Callable[..., SafeFetcher]
+) -> None:
+    # A plain fetch may be answered from the cache; a revalidating one must reach the server.
+    server.route("/list", body=b"{}", headers={"cache-control": "no-store"}, delay=0.4)
+    fetcher = make_fetcher("127.0.0.1")
+
+    _at_once(4, lambda n: fetcher.fetch(server.url("/list"), revalidate=n % 2 == 1))
+
+    assert len(server.requests_to("/list")) == 2
+
+
+def test_a_failed_fetch_under_way_fails_each_fetch_that_waited_for_it(
+    server: LoopbackServer, make_fetcher: Callable[..., SafeFetcher]
+) -> None:
+    server.route("/slow", body=b"{}", delay=3)
+    fetcher = make_fetcher("127.0.0.1", total_timeout=0.5)
+
+    errors = _at_once(4, lambda _: fetcher.fetch(server.url("/slow")))
+
+    assert all(isinstance(e, FetchError) for e in errors)
+    assert {e.failure for e in errors} == {FetchFailure.TIMEOUT}
+    assert len({id(e) for e in errors}) == 4  # each thread raises its own exception
+    assert len(server.requests_to("/slow")) == 1
+
+
+def test_after_a_shared_fetch_lands_the_next_fetch_sends_its_own_request(
+    server: LoopbackServer, make_fetcher: Callable[..., SafeFetcher]
+) -> None:
+    server.route("/badge", body=b"{}", headers={"cache-control": "no-store"})
+    fetcher = make_fetcher("127.0.0.1")
+
+    fetcher.fetch(server.url("/badge"))
+    fetcher.fetch(server.url("/badge"))
+
+    assert len(server.requests_to("/badge")) == 2
 
 
 # --- content sniffing --------------------------------------------------------------------
