@@ -10,9 +10,9 @@ chain of dependent fetches, not for the sum of them all.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from app.verification.fetcher import ACCEPT_JSON, Fetcher, FetchResponse
 
@@ -21,6 +21,10 @@ if TYPE_CHECKING:  # concurrent.futures (and the logging it loads) only once som
 
 POOL_THREADS = 32
 _Key = tuple[str, str, bool, int | None]  # url, accept, revalidate, max_bytes
+# What a fetched document names to fetch next (ob2/ahead.py): given the URL asked for and its
+# response, the links as (url, revalidate, what to follow from that one's response).
+Follow: TypeAlias = Callable[[str, FetchResponse], Iterable["Link"]]
+Link: TypeAlias = tuple[str, bool, "Follow | None"]
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -49,6 +53,7 @@ class Prefetching:
         self._inner = inner
         self._started: dict[_Key, Future[FetchResponse]] = {}
         self._lock = threading.Lock()
+        self._closed = False
 
     def prefetch(
         self,
@@ -57,18 +62,26 @@ class Prefetching:
         accept: str = ACCEPT_JSON,
         max_bytes: int | None = None,
         revalidate: bool = False,
+        follow: Follow | None = None,
     ) -> None:
-        """Start fetching `url` in the background, unless it is already on its way."""
+        """Start fetching `url` in the background, unless it is already on its way; with
+        `follow`, then prefetch (as JSON) the links it finds in the response, and so on."""
         key = (url, accept, revalidate, max_bytes)
         with self._lock:
-            if key not in self._started:
-                self._started[key] = _shared_pool().submit(
-                    self._inner.fetch,
-                    url,
-                    accept=accept,
-                    max_bytes=max_bytes,
-                    revalidate=revalidate,
-                )
+            if key not in self._started and not self._closed:
+                self._started[key] = _shared_pool().submit(self._fetch_ahead, key, follow)
+
+    def _fetch_ahead(self, key: _Key, follow: Follow | None) -> FetchResponse:
+        url, accept, revalidate, max_bytes = key
+        response = self._inner.fetch(url, accept=accept, max_bytes=max_bytes, revalidate=revalidate)
+        if follow is not None:
+            try:
+                links = list(follow(url, response))
+            except Exception:  # a hint never fails the fetch it came from
+                links = []
+            for link, link_revalidate, then in links:
+                self.prefetch(link, revalidate=link_revalidate, follow=then)
+        return response
 
     def fetch(
         self,
@@ -89,6 +102,7 @@ class Prefetching:
         are waited for, so that nothing reaches the inner fetcher after the verification ends
         (a recording fetcher's evidence is read then)."""
         with self._lock:
+            self._closed = True  # a fetch under way follows no more links
             left, self._started = list(self._started.values()), {}
         running = [future for future in left if not future.cancel()]
         if running:
@@ -120,14 +134,16 @@ def prefetch(
 def fetch_early(fetcher: Prefetching, urls: Iterable[str]) -> None:
     """Start fetching credentials given as links exactly as `verify` will ask for them (a
     provider's page mapped to its badge data, revalidated), so that the first fetches are in
-    flight while the verifier itself is still loading."""
+    flight while the verifier itself is still loading, and the documents they name after them
+    (ob2/ahead.py)."""
+    from app.verification.ob2.ahead import from_credential
     from app.verification.providers import match
 
     for given in urls:
         url = given.strip()
         if url.startswith(("http://", "https://")):
             mapped = match(url)
-            fetcher.prefetch(mapped.url if mapped else url, revalidate=True)
+            fetcher.prefetch(mapped.url if mapped else url, revalidate=True, follow=from_credential)
 
 
 _imported_ahead: set[str] = set()

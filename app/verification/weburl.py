@@ -89,3 +89,16 @@ def _ascii_host(host: str, url: str) -> str:
 
 def _bad(detail: str, url: object) -> FetchError:
     return FetchError(str(url), FetchFailure.BAD_URL, detail)
+
+
+def same_origin(a: str, b: str) -> bool:
+    """Both URLs have the same scheme, host and port."""
+    try:
+        first, second = urlsplit(a), urlsplit(b)
+        return (first.scheme, first.hostname, first.port) == (
+            second.scheme,
+            second.hostname,
+            second.port,
+        ) and bool(first.hostname)
+    except ValueError:
+        return False

@@ -305,6 +305,22 @@ def test_targets_share_one_http_cache_and_revalidate_the_assertion(issuer: Local
     assert len(issuer.requests_to(issuer.kit.badge_id)) == badge_class_before + 1
 
 
+def test_a_batch_from_one_issuer_asks_for_each_document_it_shares_once() -> None:
+    # Six badges verified at once name one BadgeClass, issuer and key: fetched ahead as soon as
+    # a first badge names them, then shared by fetches that asked meanwhile, or cached.
+    with LocalIssuer(latency=0.02) as fresh:
+        badges = [fresh.add("hosted" if n % 2 else "signed", f"shared-{n}") for n in range(6)]
+        run = skillproof("--json", "--email", DEFAULT_EMAIL, *(b.url for b in badges))
+        assert [line["verdict"] for line in run.lines] == ["verified"] * 6
+        kit = fresh.kit
+        asked = {url: len(fresh.requests_to(url)) for url in (kit.badge_id, kit.issuer_id)}
+        assert asked == {kit.badge_id: 1, kit.issuer_id: 1}
+        assert len(fresh.requests_to(kit.key_id)) == 1
+        assert all(len(fresh.requests_to(b.url)) == 1 for b in badges)
+        # revalidated on every check: at most once per badge, whatever joined a request on its way
+        assert 1 <= len(fresh.requests_to(kit.revocation_list_id)) <= 6
+
+
 @pytest.mark.parametrize("kind", ["hosted", "signed"])
 def test_a_badge_revoked_at_the_issuer_is_revoked_when_verified_again(
     issuer: LocalIssuer, kind: str

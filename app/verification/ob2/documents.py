@@ -34,19 +34,6 @@ def same_host(a: str, b: str) -> bool:
     return host_a is not None and host_a == host_b
 
 
-def same_origin(a: str, b: str) -> bool:
-    """Both URLs have the same scheme, host and port."""
-    try:
-        first, second = urlsplit(a), urlsplit(b)
-        return (first.scheme, first.hostname, first.port) == (
-            second.scheme,
-            second.hostname,
-            second.port,
-        ) and bool(first.hostname)
-    except ValueError:
-        return False
-
-
 def fetch(
     session: Session,
     url: str,

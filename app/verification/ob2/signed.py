@@ -15,12 +15,13 @@ from app.verification.ob2.checks import (
     check_structure,
     collect_evidence,
 )
-from app.verification.ob2.documents import fetch_object, same_origin
+from app.verification.ob2.documents import fetch_object
 from app.verification.ob2.model import node_id, type_problem
 from app.verification.ob2.revocation import check_revocation_list
 from app.verification.ob2.session import Session
 from app.verification.prefetch import import_ahead, prefetch
 from app.verification.result import Verdict
+from app.verification.weburl import same_origin
 
 MAX_KEYS = 5
 
