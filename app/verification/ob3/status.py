@@ -8,7 +8,7 @@ import threading
 import time
 import zlib
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -161,21 +161,16 @@ class _ListCache:
 
     Every credential of an issuer points at the same list, and verifying that list's proof is
     as costly as verifying the credential; the content is still re-fetched (revalidated) for
-    every credential, so a changed list is a different key and is verified afresh.
+    every credential, so a changed list is a different key and is verified afresh. A batch's
+    checks reach the same list at the same moment: one verifies it while the others wait for
+    its outcome, instead of all verifying it at once.
     """
 
     def __init__(self, size: int = 256, seconds: float = 300.0) -> None:
         self._entries: OrderedDict[str, tuple[float, Authentication]] = OrderedDict()
         self._size, self._seconds = size, seconds
         self._lock = threading.Lock()
-
-    def get(self, key: str) -> Authentication | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is None or time.monotonic() - found[0] > self._seconds:
-                return None
-            self._entries.move_to_end(key)
-            return found[1]
+        self._verifying: dict[str, threading.Event] = {}
 
     def put(self, key: str, auth: Authentication) -> None:
         with self._lock:
@@ -183,6 +178,40 @@ class _ListCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
+
+    def verified(
+        self, key: str, verify: Callable[[], Authentication], keep: Callable[[Authentication], bool]
+    ) -> Authentication:
+        """The cached outcome for `key`, else `verify()` (kept when `keep` says so). While one
+        thread verifies a key, the others wait for it; when its outcome is not kept (a failure,
+        a proof with its own expiry), they verify in turn."""
+        while True:
+            with self._lock:
+                cached = self._fresh(key)
+                if cached is not None:
+                    return cached
+                under_way = self._verifying.get(key)
+                if under_way is None:
+                    done = self._verifying[key] = threading.Event()
+            if under_way is not None:
+                under_way.wait()
+                continue
+            try:
+                auth = verify()
+                if keep(auth):
+                    self.put(key, auth)
+                return auth
+            finally:
+                with self._lock:
+                    del self._verifying[key]
+                done.set()
+
+    def _fresh(self, key: str) -> Authentication | None:
+        found = self._entries.get(key)
+        if found is None or time.monotonic() - found[0] > self._seconds:
+            return None
+        self._entries.move_to_end(key)
+        return found[1]
 
 
 _VERIFIED_LISTS = _ListCache()
@@ -192,14 +221,11 @@ def _authenticate_list(
     status_list: Mapping[str, Any], fetcher: Fetcher, now: datetime
 ) -> Authentication:
     key = hashlib.sha256(json.dumps(status_list, sort_keys=True).encode()).hexdigest()
-    cached = _VERIFIED_LISTS.get(key)
-    if cached is not None:
-        return cached
-    auth = authenticate(status_list, fetcher, now)
     # a proof with its own expiry is judged at each check's `now`, never from the cache
-    if auth.ok and not any("expires" in proof for proof in proofs_of(status_list)):
-        _VERIFIED_LISTS.put(key, auth)
-    return auth
+    expires = any("expires" in proof for proof in proofs_of(status_list))
+    return _VERIFIED_LISTS.verified(
+        key, lambda: authenticate(status_list, fetcher, now), lambda auth: auth.ok and not expires
+    )
 
 
 def _check_revocation_list(
