@@ -7,7 +7,7 @@ revoked, expired, wrong recipient, tampered, ...) on a LocalIssuer that waits `l
 before every response. Then, as a recruiter's script would feel it, whole processes on the same
 URLs: `skillproof verify --json` (at its default concurrency and at --concurrency 1) and the
 1EdTech validator (../shared/peers/run_obv.py), on small batches (the first 5 and 14 badges,
-median of 3 runs) and on all N. Prints each time, the speed ratios (goal >= 10x on small
+median of 5 runs) and on all N. Prints each time, the speed ratios (goal >= 10x on small
 batches), how often the two agree on verdicts, and the command's start-up time against a bare
 Python process (goal <= 0.15 s).
 

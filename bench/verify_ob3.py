@@ -4,7 +4,7 @@
 
 Signs N OpenBadgeCredentials (did:key, eddsa-rdfc-2022, each with a BitstringStatusListEntry),
 serves them and one status list on 127.0.0.1 (each response `latency` late), then times:
-  1. whole processes, as a script feels them, on the first 5 and 14 credentials (median of 3)
+  1. whole processes, as a script feels them, on the first 5 and 14 credentials (median of 5)
      and on all N: `skillproof verify` at its default concurrency and at --concurrency 1, and
      DCC verifier-core (`node ../shared/peers/verify_dcc.mjs URL ...`); goal >= 2x on small
      batches;
