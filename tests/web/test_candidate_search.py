@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from app.services import candidates as candidate_service
 from app.services import skills as skill_service
 from app.services.candidates import CredentialFilter
 from tests.conftest import AuthActions
+from tests.support.builders import build_org
 from tests.support.ranking_builders import SQL_URI, alignment, build_credential
 
 PEOPLE = [
@@ -118,11 +120,69 @@ def test_list_page_search_without_accents(
     assert "Jürgen Müller" in table and "García" not in table
 
 
+ISSUER_NAMES = ["Data School", "Academy", "Data School", "", "Zeta Institute", "Ångström Lab"]
+
+
+def _issuer_choices(page: str) -> list[str]:
+    select = page.split('id="issuer-filter"')[1].split("</select>")[0]
+    return re.findall(r'<option value="([^"]*)"', select)[1:]  # after "Any issuer"
+
+
+def test_the_issuer_filter_offers_each_issuer_name_once_in_order(
+    signed_in: FlaskClient, org: Organization, people: dict[str, Candidate]
+) -> None:
+    ada = people["Ada Lovelace"]
+    for n, issuer in enumerate(ISSUER_NAMES):
+        build_credential(ada, f"Badge {n}", [], issuer=issuer, key=f"k{n}")
+    other = build_org("Elsewhere", "elsewhere")
+    stranger = candidate_service.create(other, "Stranger", ["s@example.com"])
+    build_credential(stranger, "Theirs", [], issuer="Another Organisation's Issuer")
+
+    page = signed_in.get("/candidates/?issuer=Zeta+Institute").text
+
+    assert _issuer_choices(page) == ["Academy", "Data School", "Zeta Institute", "Ångström Lab"]
+    assert '<option value="Zeta Institute" selected>' in page
+
+
+def test_the_issuer_names_stop_at_the_limit_in_order(
+    org: Organization, people: dict[str, Candidate]
+) -> None:
+    for n, issuer in enumerate(ISSUER_NAMES):
+        build_credential(people["Ada Lovelace"], f"Badge {n}", [], issuer=issuer, key=f"k{n}")
+    assert candidate_service.issuers_of(org, limit=2) == ["Academy", "Data School"]
+    assert candidate_service.issuers_of(build_org("Empty", "empty")) == []
+
+
+@pytest.mark.postgres
+def test_issuer_names_on_postgres(postgres_url: str) -> None:
+    from app import create_app, db
+    from tests.conftest import make_settings
+
+    create_app(make_settings(postgres_url))
+    db.migrate()
+    try:
+        organization = build_org("Acme", "acme-issuers")
+        ada = candidate_service.create(organization, "Ada", ["ada-issuers@example.com"])
+        for n, issuer in enumerate(ISSUER_NAMES):
+            build_credential(ada, f"Badge {n}", [], issuer=issuer, key=f"k{n}")
+        in_order = (  # PostgreSQL's collation orders them, as the old DISTINCT query did
+            Credential.select(Credential.issuer_name)
+            .where((Credential.organization == organization) & (Credential.issuer_name != ""))
+            .distinct()
+            .order_by(Credential.issuer_name)
+        )
+        names = candidate_service.issuers_of(organization)
+        assert names == [name for (name,) in in_order.tuples()]
+        assert sorted(names) == sorted(["Academy", "Data School", "Zeta Institute", "Ångström Lab"])
+        assert candidate_service.issuers_of(organization, limit=1) == names[:1]
+    finally:
+        db.db.close()
+
+
 @pytest.mark.postgres
 def test_search_ignores_accents_on_postgres(postgres_url: str) -> None:
     from app import create_app, db
     from tests.conftest import make_settings
-    from tests.support.builders import build_org
 
     create_app(make_settings(postgres_url))
     db.migrate()
