@@ -282,12 +282,16 @@ def _new_issuers_cached(organization: Organization | int, now: datetime) -> dict
     organisation that added thousands of badges this week would read them all each time."""
     org = organization.id if isinstance(organization, Organization) else organization
     fn = peewee.fn
+    # Index seeks only (counting the organisation's credentials took 10 ms at 100,000): a new
+    # credential raises the highest id, a changed issuer name or address bumps the evidence
+    # revision, and a removed credential touches its candidate (or removes the candidate).
     state = (
         Organization.select(
             Organization.created_at,  # another database's organisation of the same id differs
             Organization.evidence_revision,
             Credential.of(org).select(fn.MAX(Credential.id)),
-            Credential.of(org).select(fn.COUNT(Credential.id)),
+            Candidate.of(org).select(fn.COUNT(Candidate.id)),
+            Candidate.of(org).select(fn.MAX(Candidate.updated_at)),
         )
         .where(Organization.id == org)
         .tuples()
@@ -457,8 +461,11 @@ def _bursts(
     if not new:
         return []
     urls = {key for key in new if key.startswith(("http", "did:"))}
+    # Most of a new issuer's badges on a page were issued before this week: they are left to
+    # the database (a day early, whatever offset a date was stored with), the rest judged below.
     rows = scope.where(
-        Credential.issuer_url.in_(list(urls)) | Credential.issuer_name.in_(list(new))
+        (Credential.issuer_url.in_(list(urls)) | Credential.issuer_name.in_(list(new)))
+        & (Credential.issued_on >= since - timedelta(days=1))
     ).namedtuples()
     grouped: dict[tuple[int, str], list[Row]] = defaultdict(list)
     for row in rows:

@@ -231,6 +231,48 @@ def test_the_fifth_badge_arriving_makes_it_a_burst_and_removing_one_undoes_it(
     assert fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST]) == []
 
 
+def test_removing_an_older_badge_of_a_burst_undoes_it(org: Organization, recruiter: User) -> None:
+    """Not the newest badge: the organisation's highest credential id stays the same."""
+    now = utcnow()
+    people = [_candidate(org, name) for name in ("Ada", "Bo", "Cy", "Di", "Ed")]
+    badges = [_badge(p, "Badge", issuer="QuickCerts", issuer_url=NEW, added=now) for p in people]
+    assert len(fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST])) == 5
+    candidate_service.remove_credential(badges[0], recruiter, "added by mistake")
+    assert fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST]) == []
+
+
+def test_deleting_a_candidate_who_held_one_of_five_badges_undoes_the_burst(
+    org: Organization, recruiter: User
+) -> None:
+    """The new issuers are remembered until the organisation's credentials change: a candidate
+    deleted with their badges is such a change, even when the newest badge stays."""
+    now = utcnow()
+    people = [_candidate(org, name) for name in ("Ada", "Bo", "Cy", "Di", "Ed")]
+    for person in people:
+        _badge(person, "Badge", issuer="QuickCerts", issuer_url=NEW, added=now)
+    assert len(fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST])) == 5
+    candidate_service.delete(people[0], recruiter)
+    assert fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST]) == []
+
+
+@pytest.mark.parametrize(
+    ("age", "burst"),
+    [
+        pytest.param(timedelta(days=fraud.NEW_ISSUER_DAYS, minutes=-5), True, id="just-inside"),
+        pytest.param(timedelta(days=fraud.NEW_ISSUER_DAYS, minutes=5), False, id="just-outside"),
+    ],
+)
+def test_a_badge_issued_at_the_edge_of_the_week_counts_by_the_minute(
+    org: Organization, age: timedelta, burst: bool
+) -> None:
+    now = utcnow()
+    ada = _candidate(org, "Ada")
+    for name in ("One", "Two", "Three"):
+        _badge(ada, name, issuer="QuickCerts", issuer_url=NEW, added=now, issued=now - age)
+    found = fraud.signals(org.id, now, kinds=[Kind.NEW_ISSUER_BURST])
+    assert bool(found) is burst
+
+
 def test_three_badges_on_one_candidate_from_a_new_issuer_is_a_burst(org: Organization) -> None:
     now = utcnow()
     ada = _candidate(org, "Ada")
