@@ -11,7 +11,8 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake: bool = False) ->
     """Index candidate (organization_id, updated_at): MAX(updated_at) of an organisation read
     every one of its candidates (3 ms of each ranking poll at 10,000 in bench/pages.py)."""
     migrator.sql(
-        "CREATE INDEX IF NOT EXISTS candidate_org_updated ON candidate (organization_id, updated_at)"
+        "CREATE INDEX IF NOT EXISTS candidate_org_updated"
+        " ON candidate (organization_id, updated_at)"
     )
 
 

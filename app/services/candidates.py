@@ -86,8 +86,9 @@ class CredentialFilter:
         return query
 
 
-def issuers_of(organization: Organization | int, limit: int = MAX_ISSUER_CHOICES) -> list[str]:
-    """The organisation's issuer names in order (at most `limit`), for the list's issuer filter.
+def issuers_of(organization: Organization | int, limit: int | None = None) -> list[str]:
+    """The organisation's issuer names in order (at most `limit`, by default
+    MAX_ISSUER_CHOICES), for the list's issuer filter.
 
     Read by skipping from one name to the next through the (organisation, issuer name) index:
     a few dozen index seeks, where DISTINCT walked every credential of the organisation (18 ms
@@ -103,7 +104,11 @@ def issuers_of(organization: Organization | int, limit: int = MAX_ISSUER_CHOICES
         (later.organization == org) & (later.issuer_name > names.c.name)
     )
     walk = names.union_all(peewee.Select([names], [following]).where(names.c.name.is_null(False)))
-    query = walk.select_from(walk.c.name).where(walk.c.name.is_null(False)).limit(limit)
+    query = (
+        walk.select_from(walk.c.name)
+        .where(walk.c.name.is_null(False))
+        .limit(limit or MAX_ISSUER_CHOICES)
+    )
     return [name for (name,) in query.tuples()]
 
 

@@ -83,6 +83,13 @@ def _credential_filter(args: Any) -> tuple[CredentialFilter, dict[str, str], str
     return having, given, problem
 
 
+def _issuer_choices(chosen: str) -> list[str]:
+    """The issuer filter's names; the chosen one stays offered (and selected) even past the
+    list's cap."""
+    names = candidate_service.issuers_of(org_id())
+    return names if not chosen or chosen in names else sorted([*names, chosen])
+
+
 def _list_context(
     form: dict[str, str] | None = None, errors: dict[str, str] | None = None
 ) -> dict[str, Any]:
@@ -109,7 +116,7 @@ def _list_context(
         "page_args": {k: v for k, v in args.items() if k != "page" and v},
         "filter_problem": problem,
         "filtered": having.active or bool(args.get("state")),
-        "issuers": candidate_service.issuers_of(org_id()),
+        "issuers": _issuer_choices(having.issuer),
         "expiry_windows": EXPIRY_WINDOWS,
         "state_labels": STATE_LABELS,
         "form": form or {},

@@ -153,6 +153,20 @@ def test_the_issuer_names_stop_at_the_limit_in_order(
     assert candidate_service.issuers_of(build_org("Empty", "empty")) == []
 
 
+def test_a_chosen_issuer_past_the_filters_cap_stays_offered_and_selected(
+    signed_in: FlaskClient, people: dict[str, Candidate], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n, issuer in enumerate(ISSUER_NAMES):
+        build_credential(people["Ada Lovelace"], f"Badge {n}", [], issuer=issuer, key=f"k{n}")
+    monkeypatch.setattr(candidate_service, "MAX_ISSUER_CHOICES", 2)
+
+    page = signed_in.get("/candidates/?issuer=Zeta+Institute").text
+
+    assert _issuer_choices(page) == ["Academy", "Data School", "Zeta Institute"]
+    assert '<option value="Zeta Institute" selected>' in page
+    assert "Ada Lovelace" in page.split('id="candidate-table"')[1]
+
+
 @pytest.mark.postgres
 def test_issuer_names_on_postgres(postgres_url: str) -> None:
     from app import create_app, db
