@@ -14,6 +14,7 @@ from tests.e2e.conftest import LiveServer
 from tests.e2e.pages import SignInPage
 from tests.e2e.pages.candidates import VERDICT_TIMEOUT, CandidatePage, CandidatesPage
 from tests.e2e.pages.keyboard import KeyboardUser
+from tests.e2e.test_recruiter_tools import assert_fits_phone
 from tests.support.ob2_builders import DEFAULT_EMAIL
 from tests.support.test_issuer import Case, LocalIssuer
 
@@ -189,3 +190,29 @@ def test_main_flow_with_the_keyboard_alone(
         timeout=VERDICT_TIMEOUT
     )
     expect(page.get_by_role("heading", level=1)).to_have_text("Robotics Fundamentals")
+
+
+def test_the_issuer_filter_lists_each_issuer_and_narrows_the_list_to_its_holders(
+    page: Page, live_server: LiveServer, issuer: LocalIssuer
+) -> None:
+    with LocalIssuer(name="Bright Data School") as other:
+        listed = signed_in(page, live_server)
+        ada = listed.add("Ada Lovelace", DEFAULT_EMAIL, issuer.hosted("filter-ada").url)
+        ada.expect_verdicts(["Verified"])
+        listed = CandidatesPage(page).open()
+        bo_badge = other.hosted("filter-bo", email="bo@example.com").url
+        bo = listed.add("Bo Jensen", "bo@example.com", bo_badge)
+        bo.expect_verdicts(["Verified"])
+
+        listed = CandidatesPage(page).open()
+        choices = page.get_by_label("Issuer", exact=True)
+        expect(choices.get_by_role("option")).to_have_text(
+            ["Any issuer", "Bright Data School", issuer.kit.name]
+        )
+        choices.select_option("Bright Data School")
+        page.get_by_role("button", name="Apply", exact=True).click()
+
+        expect(listed.row("Bo Jensen")).to_be_visible()
+        expect(listed.row("Ada Lovelace")).to_have_count(0)
+        expect(page.get_by_label("Issuer", exact=True)).to_have_value("Bright Data School")
+        assert_fits_phone(page, "candidate list filtered by issuer")
