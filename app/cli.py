@@ -156,7 +156,9 @@ def run_verify(options: VerifyOptions) -> int:
     stdin = sys.stdin.buffer.read() if "-" in options.targets else None
     sources = [source_for(target, stdin) for target in options.targets]
     all_verified = True
-    with fetcher, Prefetching(fetcher) as ahead:
+    # The fetches ahead follow links the checks may not need (a revoked badge never reads the
+    # issuer's revocation list): the run ends with its last result, not with them.
+    with fetcher, Prefetching(fetcher, wait_on_close=False) as ahead:
         # The links that are verified first are fetched now, while the verifier loads.
         first = [s.url for s in sources if isinstance(s, Source) and s.url]
         if first:

@@ -49,11 +49,12 @@ class Prefetching:
     makes a verification wait longer.
     """
 
-    def __init__(self, inner: Fetcher) -> None:
+    def __init__(self, inner: Fetcher, *, wait_on_close: bool = True) -> None:
         self._inner = inner
         self._started: dict[_Key, Future[FetchResponse]] = {}
         self._lock = threading.Lock()
         self._closed = False
+        self._wait_on_close = wait_on_close
 
     def prefetch(
         self,
@@ -100,12 +101,14 @@ class Prefetching:
     def close(self) -> None:
         """Drop the fetches nobody asked for: those not started are cancelled, those under way
         are waited for, so that nothing reaches the inner fetcher after the verification ends
-        (a recording fetcher's evidence is read then)."""
+        (a recording fetcher's evidence is read then). Without `wait_on_close` (a command-line
+        run about to exit, whose fetches ahead may name documents no check then needed) they
+        are left to finish or time out on their own."""
         with self._lock:
             self._closed = True  # a fetch under way follows no more links
             left, self._started = list(self._started.values()), {}
         running = [future for future in left if not future.cancel()]
-        if running:
+        if running and self._wait_on_close:
             from concurrent.futures import wait
 
             wait(running)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -319,6 +320,21 @@ def test_a_batch_from_one_issuer_asks_for_each_document_it_shares_once() -> None
         assert all(len(fresh.requests_to(b.url)) == 1 for b in badges)
         # revalidated on every check: at most once per badge, whatever joined a request on its way
         assert 1 <= len(fresh.requests_to(kit.revocation_list_id)) <= 6
+
+
+def test_the_run_ends_without_waiting_for_a_document_fetched_ahead_that_no_check_needed() -> None:
+    # The issuer's profile names its revocation list, so the list is fetched ahead; a badge its
+    # own document marks revoked never reads it, and a list slow to come must not hold the run.
+    slow_list = 8.0
+    with LocalIssuer() as slow:
+        badge = slow.hosted("revoked-early", Case.REVOKED)
+        slow.server.route(slow.path(slow.kit.revocation_list_id), body=b"{}", delay=slow_list)
+        started = time.monotonic()
+        run = skillproof("--json", "--email", DEFAULT_EMAIL, badge.url)
+        took = time.monotonic() - started
+        assert [line["verdict"] for line in run.lines] == ["revoked"]
+        assert slow.requests_to(slow.kit.revocation_list_id)  # it was fetched ahead
+        assert took < slow_list / 2
 
 
 @pytest.mark.parametrize("kind", ["hosted", "signed"])

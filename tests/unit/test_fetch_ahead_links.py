@@ -221,3 +221,23 @@ def test_nothing_is_followed_once_the_batch_is_closed() -> None:
     closing.join(5)
     time.sleep(0.05)  # a follow-up would be submitted now, if it were allowed
     assert fetcher.urls == [KIT.assertion_id("a1")]
+
+
+def test_a_batch_that_does_not_wait_on_close_leaves_fetches_under_way_behind() -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    class Held(FakeFetcher):
+        def fetch(self, url: str, **options: Any) -> FetchResponse:
+            entered.set()
+            release.wait(5)
+            return super().fetch(url, **options)
+
+    batch = Prefetching(Held(KIT.documents()), wait_on_close=False)
+    batch.prefetch(KIT.issuer_id, follow=ahead.from_issuer)
+    assert entered.wait(5)
+    closing = threading.Thread(target=batch.close)
+    closing.start()
+    closing.join(1)
+    finished_without_waiting = not closing.is_alive()
+    release.set()
+    assert finished_without_waiting
