@@ -126,3 +126,22 @@ def test_a_batch_sharing_a_status_list_verifies_the_lists_proof_once(
 
     assert verdicts == [Verdict.VERIFIED] * 5 + [Verdict.REVOKED] + [Verdict.VERIFIED] * 2
     assert len(proofs_checked) == 1
+
+
+def test_a_check_stops_waiting_for_a_slow_verification_and_verifies_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cache = status._ListCache()
+    monkeypatch.setattr(status._ListCache, "WAIT_SECONDS", 0.05)
+    slow, quick = SlowVerification(2.0), SlowVerification(0)
+    leader = threading.Thread(target=cache.verified, args=("list", slow, lambda _: True))
+    leader.start()
+    while slow.calls == 0:
+        time.sleep(0.001)
+
+    started = time.monotonic()
+    outcome = cache.verified("list", quick, lambda _: True)
+
+    assert time.monotonic() - started < 1.0  # not the 2 s the other takes
+    assert outcome is not None and quick.calls == 1
+    leader.join()

@@ -166,6 +166,8 @@ class _ListCache:
     its outcome, instead of all verifying it at once.
     """
 
+    WAIT_SECONDS = 2.0
+
     def __init__(self, size: int = 256, seconds: float = 300.0) -> None:
         self._entries: OrderedDict[str, tuple[float, Authentication]] = OrderedDict()
         self._size, self._seconds = size, seconds
@@ -184,7 +186,8 @@ class _ListCache:
     ) -> Authentication:
         """The cached outcome for `key`, else `verify()` (kept when `keep` says so). While one
         thread verifies a key, the others wait for it; when its outcome is not kept (a failure,
-        a proof with its own expiry), they verify in turn."""
+        a proof with its own expiry), they verify in turn. A check never waits longer than
+        WAIT_SECONDS for another (whose key lookups may be slow): it then verifies alone."""
         while True:
             with self._lock:
                 cached = self._fresh(key)
@@ -194,8 +197,12 @@ class _ListCache:
                 if under_way is None:
                     done = self._verifying[key] = threading.Event()
             if under_way is not None:
-                under_way.wait()
-                continue
+                if under_way.wait(self.WAIT_SECONDS):
+                    continue
+                auth = verify()
+                if keep(auth):
+                    self.put(key, auth)
+                return auth
             try:
                 auth = verify()
                 if keep(auth):
