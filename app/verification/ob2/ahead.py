@@ -6,9 +6,11 @@ network speed instead of waiting for the code that reads it.
 
 These rules only choose what to fetch early, exactly as the verifier will ask for it; they never
 decide anything. A link they misread costs one request the verifier does not use. They follow
-only what the verifier would follow from the same document, and a signed badge's links only as
-far as the verifier goes before checking its signature: its key, and its BadgeClass when that
-lives on the key's own site (ob2/signed.py).
+only what the verifier would follow from the same document. From a signed badge, whose token
+anyone can write, they take only what the verifier fetches before checking its signature: its
+key, and its BadgeClass when that lives on the key's own site (ob2/signed.py); the issuer and
+revocation list after that are named by the BadgeClass, which that site serves, not by the
+token.
 
 Kept to the standard library's JSON and base64: this loads before the verifier does.
 """
