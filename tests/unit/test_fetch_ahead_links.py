@@ -143,7 +143,7 @@ def test_a_token_that_cannot_be_read_names_nothing(content: bytes) -> None:
 
 
 class Recording:
-    """A fetcher that records the thread of every fetch, and can be held back."""
+    """Wraps a fetcher and records the thread of every fetch."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
