@@ -612,7 +612,7 @@ def test_fetches_of_one_document_under_way_share_one_request(
     server: LoopbackServer, make_fetcher: Callable[..., SafeFetcher]
 ) -> None:
     # not storable, so without sharing every thread would send its own request
-    server.route("/badge", body=b'{"n": 1}', headers={"cache-control": "no-store"}, delay=0.4)
+    server.route("/badge", body=b'{"n": 1}', headers={"cache-control": "no-store"}, delay=1.5)
     fetcher = make_fetcher("127.0.0.1")
 
     responses = _at_once(6, lambda _: fetcher.fetch(server.url("/badge")))
@@ -625,7 +625,7 @@ def test_a_revalidating_fetch_never_shares_a_plain_fetch_under_way(
     server: LoopbackServer, make_fetcher: Callable[..., SafeFetcher]
 ) -> None:
     # A plain fetch may be answered from the cache; a revalidating one must reach the server.
-    server.route("/list", body=b"{}", headers={"cache-control": "no-store"}, delay=0.4)
+    server.route("/list", body=b"{}", headers={"cache-control": "no-store"}, delay=1.5)
     fetcher = make_fetcher("127.0.0.1")
 
     _at_once(4, lambda n: fetcher.fetch(server.url("/list"), revalidate=n % 2 == 1))
@@ -636,8 +636,8 @@ def test_a_revalidating_fetch_never_shares_a_plain_fetch_under_way(
 def test_a_failed_fetch_under_way_fails_each_fetch_that_waited_for_it(
     server: LoopbackServer, make_fetcher: Callable[..., SafeFetcher]
 ) -> None:
-    server.route("/slow", body=b"{}", delay=3)
-    fetcher = make_fetcher("127.0.0.1", total_timeout=0.5)
+    server.route("/slow", body=b"{}", delay=4)
+    fetcher = make_fetcher("127.0.0.1", total_timeout=1.5)  # all four ask within it
 
     errors = _at_once(4, lambda _: fetcher.fetch(server.url("/slow")))
 
