@@ -196,22 +196,18 @@ class _ListCache:
                 under_way = self._verifying.get(key)
                 if under_way is None:
                     done = self._verifying[key] = threading.Event()
-            if under_way is not None:
-                if under_way.wait(self.WAIT_SECONDS):
-                    continue
-                auth = verify()
-                if keep(auth):
-                    self.put(key, auth)
-                return auth
+            if under_way is not None and under_way.wait(self.WAIT_SECONDS):
+                continue  # verified meanwhile: cached, or not kept (then verify in turn)
             try:
                 auth = verify()
                 if keep(auth):
                     self.put(key, auth)
                 return auth
             finally:
-                with self._lock:
-                    del self._verifying[key]
-                done.set()
+                if under_way is None:  # this check was the one verifying
+                    with self._lock:
+                        del self._verifying[key]
+                    done.set()
 
     def _fresh(self, key: str) -> Authentication | None:
         found = self._entries.get(key)
