@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,3 +113,40 @@ class FakeFetcher:
             **{k.lower(): v for k, v in route.headers.items()},
         }
         return FetchResponse(url, route.status, content, headers, redirects)
+
+
+class ThreadRecording:
+    """Wraps a fetcher and records which thread asked for each URL (fetches ahead run on the
+    "prefetch" pool's threads)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.threads: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+
+    def fetch(self, url: str, **options: Any) -> FetchResponse:
+        with self._lock:
+            self.threads.setdefault(url, []).append(threading.current_thread().name)
+        response: FetchResponse = self.inner.fetch(url, **options)
+        return response
+
+
+class HeldFetcher(FakeFetcher):
+    """A FakeFetcher whose every fetch sets `entered`, then waits for `release` (5 s at most)."""
+
+    def __init__(self, routes: Mapping[str, Any] | None = None) -> None:
+        super().__init__(routes)
+        self.entered, self.release = threading.Event(), threading.Event()
+
+    def fetch(self, url: str, **options: Any) -> FetchResponse:
+        self.entered.set()
+        self.release.wait(5)
+        return super().fetch(url, **options)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+    """Poll `condition` until it holds or `timeout` passes; whether it held."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    return condition()

@@ -9,7 +9,6 @@ import base64
 import json
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +20,7 @@ from app.verification.prefetch import Link, Prefetching, fetch_early
 from app.verification.result import Verdict
 from app.verification.source import Source
 from app.verification.verify import verify
-from tests.support.fakes import FakeFetcher
+from tests.support.fakes import FakeFetcher, HeldFetcher, ThreadRecording, wait_until
 from tests.support.ob2_builders import DEFAULT_EMAIL, IssuerKit
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -142,34 +141,12 @@ def test_a_token_that_cannot_be_read_names_nothing(content: bytes) -> None:
 # -- Prefetching follows them ------------------------------------------------------------------
 
 
-class Recording:
-    """Wraps a fetcher and records the thread of every fetch."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.threads: dict[str, list[str]] = {}
-        self.lock = threading.Lock()
-
-    def fetch(self, url: str, **options: Any) -> FetchResponse:
-        with self.lock:
-            self.threads.setdefault(url, []).append(threading.current_thread().name)
-        response: FetchResponse = self.inner.fetch(url, **options)
-        return response
-
-
-def _wait_for(condition: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + 5
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.001)
-    return condition()
-
-
 def test_a_hosted_badges_whole_chain_is_fetched_ahead_and_each_document_once() -> None:
-    recording = Recording(FakeFetcher(KIT.hosted("a1")))
+    recording = ThreadRecording(FakeFetcher(KIT.hosted("a1")))
     chain = [KIT.assertion_id("a1"), KIT.badge_id, KIT.issuer_id, KIT.revocation_list_id]
     with Prefetching(recording) as batch:
         fetch_early(batch, [chain[0]])
-        assert _wait_for(lambda: all(url in recording.threads for url in chain))
+        assert wait_until(lambda: all(url in recording.threads for url in chain))
         result = verify(Source.from_url(chain[0]), fetcher=batch, now=NOW, emails=[DEFAULT_EMAIL])
     assert result.verdict is Verdict.VERIFIED, result.checks
     assert {url: len(recording.threads[url]) for url in chain} == dict.fromkeys(chain, 1)
@@ -179,11 +156,11 @@ def test_a_hosted_badges_whole_chain_is_fetched_ahead_and_each_document_once() -
 def test_a_signed_badges_key_and_badge_class_are_fetched_ahead() -> None:
     token = KIT.signed_assertion("s1")
     link = "https://cv.example/s1.jws"
-    recording = Recording(FakeFetcher({**KIT.documents(), link: token.encode()}))
+    recording = ThreadRecording(FakeFetcher({**KIT.documents(), link: token.encode()}))
     with Prefetching(recording) as batch:
         fetch_early(batch, [link])
         ahead_of_time = [link, KIT.key_id, KIT.badge_id, KIT.issuer_id, KIT.revocation_list_id]
-        assert _wait_for(lambda: all(url in recording.threads for url in ahead_of_time))
+        assert wait_until(lambda: all(url in recording.threads for url in ahead_of_time))
         result = verify(Source.from_url(link), fetcher=batch, now=NOW, emails=[DEFAULT_EMAIL])
     assert result.verdict is Verdict.VERIFIED, result.checks
     assert all(len(recording.threads[url]) == 1 for url in ahead_of_time)
@@ -202,42 +179,27 @@ def test_a_link_rule_that_fails_never_fails_the_fetch_it_came_from() -> None:
 
 
 def test_nothing_is_followed_once_the_batch_is_closed() -> None:
-    entered, release = threading.Event(), threading.Event()
-
-    class Held(FakeFetcher):
-        def fetch(self, url: str, **options: Any) -> FetchResponse:
-            entered.set()
-            release.wait(5)
-            return super().fetch(url, **options)
-
-    fetcher = Held(KIT.hosted("a1"))
+    fetcher = HeldFetcher(KIT.hosted("a1"))
     batch = Prefetching(fetcher)
     batch.prefetch(KIT.assertion_id("a1"), revalidate=True, follow=ahead.from_credential)
-    assert entered.wait(5)  # the assertion is on its way
+    assert fetcher.entered.wait(5)  # the assertion is on its way
     closing = threading.Thread(target=batch.close)  # waits for it
     closing.start()
-    assert _wait_for(lambda: batch._closed)  # the moment under test
-    release.set()
+    assert wait_until(lambda: batch._closed)  # the moment under test
+    fetcher.release.set()
     closing.join(5)
     time.sleep(0.05)  # a follow-up would be submitted now, if it were allowed
     assert fetcher.urls == [KIT.assertion_id("a1")]
 
 
 def test_a_batch_that_does_not_wait_on_close_leaves_fetches_under_way_behind() -> None:
-    entered, release = threading.Event(), threading.Event()
-
-    class Held(FakeFetcher):
-        def fetch(self, url: str, **options: Any) -> FetchResponse:
-            entered.set()
-            release.wait(5)
-            return super().fetch(url, **options)
-
-    batch = Prefetching(Held(KIT.documents()), wait_on_close=False)
+    fetcher = HeldFetcher(KIT.documents())
+    batch = Prefetching(fetcher, wait_on_close=False)
     batch.prefetch(KIT.issuer_id, follow=ahead.from_issuer)
-    assert entered.wait(5)
+    assert fetcher.entered.wait(5)
     closing = threading.Thread(target=batch.close)
     closing.start()
     closing.join(1)
     finished_without_waiting = not closing.is_alive()
-    release.set()
+    fetcher.release.set()
     assert finished_without_waiting

@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from app.verification import verify as verify_module
-from app.verification.fetcher import FetchResponse
 from app.verification.prefetch import Prefetching, fetch_early, import_ahead
 from app.verification.result import Verdict
 from app.verification.source import Source
 from app.verification.verify import verify
-from tests.support.fakes import FakeFetcher
+from tests.support.fakes import FakeFetcher, ThreadRecording, wait_until
 from tests.support.ob2_builders import DEFAULT_EMAIL, IssuerKit
 from tests.support.ob3_builders import IssuerKit as Ob3Kit
 from tests.support.ob3_builders import bitstring_entry, build_credential
@@ -27,20 +23,6 @@ from tests.support.ob3_fakes import FakeFetcher as Ob3Fetcher
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 KIT = IssuerKit()
-
-
-class ThreadRecording:
-    """Wraps a fetcher and records which thread asked for each URL (fetches ahead run on the
-    "prefetch" pool's threads)."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.threads: dict[str, list[str]] = {}
-
-    def fetch(self, url: str, **options: Any) -> FetchResponse:
-        self.threads.setdefault(url, []).append(threading.current_thread().name)
-        response: FetchResponse = self.inner.fetch(url, **options)
-        return response
 
 
 def test_a_prefetched_document_is_handed_over_once_then_fetched_again() -> None:
@@ -68,17 +50,11 @@ def test_a_link_fetched_early_is_the_one_the_verification_uses(
     recording = ThreadRecording(FakeFetcher(KIT.hosted("a1")))
     with Prefetching(recording) as ahead:
         fetch_early(ahead, [given])
-        _wait_for(lambda: given.strip() in recording.threads)  # under way on the pool
+        assert wait_until(lambda: given.strip() in recording.threads)  # under way on the pool
         result = verify(Source.from_url(given), fetcher=ahead, now=NOW, emails=[DEFAULT_EMAIL])
     assert result.verdict is expected_verdict
     assert len(recording.threads[given.strip()]) == 1
     assert recording.threads[given.strip()][0].startswith("prefetch")
-
-
-def _wait_for(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + 5
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.001)
 
 
 def test_a_provider_page_is_fetched_early_at_the_address_of_its_badge_data() -> None:
