@@ -178,6 +178,18 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
 
 
 @pytest.fixture
+def postgres_app(postgres_url: str) -> Iterator[Flask]:
+    """The app bound to a fresh, migrated PostgreSQL database; its connection closed after."""
+    from app import create_app, db
+
+    application = create_app(make_settings(postgres_url))
+    db.migrate()
+    yield application
+    if not db.db.is_closed():
+        db.db.close()
+
+
+@pytest.fixture
 def demo_server(  # a demo-mode app served on loopback: its own demo issuer answers
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[str, Settings]]:

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from app.models import Candidate, Credential, Organization, User, utcnow
@@ -168,48 +169,32 @@ def test_a_chosen_issuer_past_the_filters_cap_stays_offered_and_selected(
 
 
 @pytest.mark.postgres
-def test_issuer_names_on_postgres(postgres_url: str) -> None:
-    from app import create_app, db
-    from tests.conftest import make_settings
-
-    create_app(make_settings(postgres_url))
-    db.migrate()
-    try:
-        organization = build_org("Acme", "acme-issuers")
-        ada = candidate_service.create(organization, "Ada", ["ada-issuers@example.com"])
-        for n, issuer in enumerate(ISSUER_NAMES):
-            build_credential(ada, f"Badge {n}", [], issuer=issuer, key=f"k{n}")
-        in_order = (  # PostgreSQL's collation orders them, as the old DISTINCT query did
-            Credential.select(Credential.issuer_name)
-            .where((Credential.organization == organization) & (Credential.issuer_name != ""))
-            .distinct()
-            .order_by(Credential.issuer_name)
-        )
-        names = candidate_service.issuers_of(organization)
-        assert names == [name for (name,) in in_order.tuples()]
-        assert sorted(names) == sorted(["Academy", "Data School", "Zeta Institute", "Ångström Lab"])
-        assert candidate_service.issuers_of(organization, limit=1) == names[:1]
-    finally:
-        db.db.close()
+def test_issuer_names_on_postgres(postgres_app: Flask) -> None:
+    organization = build_org("Acme", "acme-issuers")
+    ada = candidate_service.create(organization, "Ada", ["ada-issuers@example.com"])
+    for n, issuer in enumerate(ISSUER_NAMES):
+        build_credential(ada, f"Badge {n}", [], issuer=issuer, key=f"k{n}")
+    in_order = (  # PostgreSQL's collation orders them, as the old DISTINCT query did
+        Credential.select(Credential.issuer_name)
+        .where((Credential.organization == organization) & (Credential.issuer_name != ""))
+        .distinct()
+        .order_by(Credential.issuer_name)
+    )
+    names = candidate_service.issuers_of(organization)
+    assert names == [name for (name,) in in_order.tuples()]
+    assert sorted(names) == sorted(["Academy", "Data School", "Zeta Institute", "Ångström Lab"])
+    assert candidate_service.issuers_of(organization, limit=1) == names[:1]
 
 
 @pytest.mark.postgres
-def test_search_ignores_accents_on_postgres(postgres_url: str) -> None:
-    from app import create_app, db
-    from tests.conftest import make_settings
-
-    create_app(make_settings(postgres_url))
-    db.migrate()
-    try:
-        organization = build_org("Acme", "acme-search")
-        for name, email in PEOPLE:
-            candidate_service.create(organization, name, [email])
-        assert _names(organization, text="garcia") == ["José García"]
-        assert _names(organization, text="MULLER") == ["Jürgen Müller"]
-        assert _names(organization, text="chloe") == ["Chloé Dubois"]
-        assert _names(organization, text="50%") == []
-    finally:
-        db.db.close()
+def test_search_ignores_accents_on_postgres(postgres_app: Flask) -> None:
+    organization = build_org("Acme", "acme-search")
+    for name, email in PEOPLE:
+        candidate_service.create(organization, name, [email])
+    assert _names(organization, text="garcia") == ["José García"]
+    assert _names(organization, text="MULLER") == ["Jürgen Müller"]
+    assert _names(organization, text="chloe") == ["Chloé Dubois"]
+    assert _names(organization, text="50%") == []
 
 
 def test_migration_008_folds_names_and_addresses_of_existing_candidates(

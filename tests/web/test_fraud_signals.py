@@ -17,7 +17,7 @@ from app.services import fraud, worklist
 from app.services import roles as role_service
 from app.services.fraud import Kind, Severity
 from app.web.api import openapi
-from tests.conftest import AuthActions, make_settings
+from tests.conftest import AuthActions
 from tests.support.api import token
 from tests.support.builders import build_org
 from tests.support.queries import recorded_queries
@@ -541,11 +541,7 @@ def test_the_credential_page_repeats_the_warning_about_that_credential_only(
 
 
 @pytest.mark.postgres
-def test_every_kind_of_signal_is_worked_out_on_postgres(postgres_url: str) -> None:
-    from app import create_app, db
-
-    create_app(make_settings(postgres_url))
-    db.migrate()
+def test_every_kind_of_signal_is_worked_out_on_postgres(postgres_app: Flask) -> None:
     org = build_org("Acme Hiring", "acme")
     _trust(org)
     ada = _candidate(org, "Ada Lovelace", "ada@example.com")
@@ -561,4 +557,3 @@ def test_every_kind_of_signal_is_worked_out_on_postgres(postgres_url: str) -> No
         "new_issuer_burst",
         "shared_email",
     ]
-    db.db.close()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from flask import Flask
 
 from app.models import Skill
 from app.services import candidates as candidate_service
 from app.services import ranking as ranking_service
-from tests.conftest import make_settings
 from tests.support.builders import build_org
 from tests.support.ranking_builders import (
     PYTHON_URI,
@@ -23,11 +23,9 @@ from tests.support.ranking_builders import (
 pytestmark = pytest.mark.postgres
 
 
-def test_ranking_computes_and_changes_token_on_postgres(postgres_url: str) -> None:
-    from app import create_app, db
+def test_ranking_computes_and_changes_token_on_postgres(postgres_app: Flask) -> None:
+    from app import db
 
-    create_app(make_settings(postgres_url))
-    db.migrate()
     with db.db.connection_context():
         assert Skill.select().where(Skill.organization.is_null()).count() >= 40
         org = build_org()
@@ -43,4 +41,3 @@ def test_ranking_computes_and_changes_token_on_postgres(postgres_url: str) -> No
         build_credential(ada, "Python", [alignment("Python", PYTHON_URI)])
         assert ranking_service.token(org) != before
         assert ranking_service.ranking_for(role).scores[0].score > score.score
-    db.db.close()
